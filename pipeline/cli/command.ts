@@ -1,0 +1,116 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Logger } from '../logger.js';
+import { ParameterError } from '../errors.js';
+
+type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; valueName?: string };
+
+/** One `tsi-etl <name>` command: its help text is built from these fields. */
+export interface Command {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** Usage after `tsi-etl <name>`, e.g. `--schedule ID [--lenient]`. */
+  usage: string;
+  /** Longer text: what it does, defaults, exit codes. */
+  details?: string;
+  options: Record<string, OptionSpec>;
+  /** Extra positional arguments allowed (e.g. the FILE of `import`). */
+  positionals?: string;
+  examples?: string[];
+  run(args: CommandArgs, ctx: CommandContext): Promise<number>;
+}
+
+export interface CommandArgs {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+export interface CommandContext {
+  log: Logger;
+  /** Where human and JSON output goes (stdout). */
+  out: NodeJS.WritableStream & { isTTY?: boolean };
+  /** The --db target (already defaulted). */
+  db: string;
+  json: boolean;
+}
+
+/** Options every command takes. */
+export const COMMON_OPTIONS: Record<string, OptionSpec> = {
+  db: { type: 'string', valueName: 'TARGET', description: 'database: a SQLite file path or sqlite:PATH (default ./tsi.db, or env TSI_DB / TSI_MSSQL_URL), or mssql://user:pass@host:port/db, or an ADO string Server=…;Database=…' },
+  json: { type: 'boolean', description: 'print machine-readable JSON on stdout instead of text' },
+  'log-level': { type: 'string', valueName: 'LEVEL', description: 'fatal|error|warn|info|debug|trace|silent (default info, env TSI_LOG_LEVEL); debug also prints stack traces' },
+  'log-format': { type: 'string', valueName: 'FORMAT', description: 'json|pretty (default: pretty on a TTY, json otherwise); logs go to stderr' },
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+};
+
+export function parseCommandArgs(command: Command, argv: string[]): CommandArgs {
+  const options = { ...COMMON_OPTIONS, ...command.options };
+  try {
+    const parsed = parseArgs({
+      args: argv,
+      options: Object.fromEntries(Object.entries(options).map(([k, { description: _d, valueName: _v, ...o }]) => [k, o])),
+      allowPositionals: command.positionals !== undefined,
+      strict: true,
+    });
+    return { values: parsed.values as CommandArgs['values'], positionals: parsed.positionals };
+  } catch (error) {
+    throw new ParameterError(`tsi-etl ${command.name}`, `${(error as Error).message} (see \`tsi-etl ${command.name} --help\`)`);
+  }
+}
+
+export function commandHelp(command: Command): string {
+  const options = { ...command.options, ...COMMON_OPTIONS };
+  const lines = [`tsi-etl ${command.name} ${command.usage}`.trimEnd(), '', command.summary];
+  if (command.details) lines.push('', command.details);
+  lines.push('', 'Options:');
+  const rows = Object.entries(options).map(([name, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}`;
+    return [flag, o.description];
+  });
+  const width = Math.max(...rows.map(([f]) => f.length)) + 2;
+  for (const [flag, description] of rows) lines.push(`  ${flag.padEnd(width)}${description}`);
+  if (command.examples?.length) lines.push('', 'Examples:', ...command.examples.map((e) => `  ${e}`));
+  return lines.join('\n') + '\n';
+}
+
+/** A required positive integer id option, e.g. --schedule; anything else is rejected, never spliced. */
+export function requiredId(args: CommandArgs, name: string): number {
+  const raw = args.values[name];
+  if (raw === undefined) throw new ParameterError(`--${name}`, 'is required');
+  return parseId(String(raw), `--${name}`);
+}
+
+export function parseId(raw: string, parameter: string): number {
+  if (!/^\d{1,15}$/.test(raw.trim()) || Number(raw) < 1) throw new ParameterError(parameter, `must be a positive integer id, got ${JSON.stringify(raw)}`);
+  return Number(raw);
+}
+
+/** An optional number option with a default; rejects text that is not a finite number. */
+export function numberOption(args: CommandArgs, name: string, fallback: number, check: (n: number) => boolean = () => true, rule = 'must be a number'): number {
+  const raw = args.values[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (String(raw).trim() === '' || !Number.isFinite(n) || !check(n)) throw new ParameterError(`--${name}`, `${rule}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+export function optionalNumber(args: CommandArgs, name: string): number | undefined {
+  return args.values[name] === undefined ? undefined : numberOption(args, name, 0);
+}
+
+export const isPositiveInteger = (n: number) => Number.isInteger(n) && n > 0;
+
+/** `--phases 1,2,3` → [1, 2, 3]. */
+export function phasesOption(args: CommandArgs): (1 | 2 | 3)[] | undefined {
+  const raw = args.values.phases;
+  if (raw === undefined) return undefined;
+  const phases = String(raw).split(',').map((p) => p.trim());
+  if (phases.length === 0 || phases.some((p) => !['1', '2', '3'].includes(p))) {
+    throw new ParameterError('--phases', `must be a comma-separated list of 1, 2, 3, got ${JSON.stringify(raw)}`);
+  }
+  return [...new Set(phases.map(Number) as (1 | 2 | 3)[])].sort();
+}
+
+export function writeJson(ctx: CommandContext, value: unknown): void {
+  ctx.out.write(JSON.stringify(value, null, 2) + '\n');
+}

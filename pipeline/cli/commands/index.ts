@@ -1,0 +1,15 @@
+import type { Command } from '../command.js';
+import { demoCommand } from './demo.js';
+import { generateCommand } from './generate.js';
+import { migrateCommand } from './migrate.js';
+import { populateCommand } from './populate.js';
+import { schedulesCommand } from './schedules.js';
+
+/** Every command, in the order `tsi-etl --help` lists them. */
+export const COMMANDS: readonly Command[] = [
+  migrateCommand,
+  demoCommand,
+  generateCommand,
+  populateCommand,
+  schedulesCommand,
+];

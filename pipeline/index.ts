@@ -1,0 +1,26 @@
+/**
+ * tsi-etl's library API: everything the CLI does, typed, for programmatic use.
+ *
+ *   import { openStore, populateSchedule, fetchSkyMapBlocks } from 'tsi-etl';
+ *   const store = await openStore('./tsi.db');
+ *   await populateSchedule(store, 1);
+ *   const blocks = await fetchSkyMapBlocks(store, 1);
+ *   await store.close();
+ */
+export { openStore, defaultDbTarget, isMssqlTarget, type OpenStoreOptions } from '../sql/create-store.js';
+export type { Store, StoreCapabilities, SourceBlockRow, SourceSnapshot, WriteTx, MigrationReport } from '../sql/store.js';
+export type { Database } from '../sql/schema.js';
+export { ALL_PHASES, type Phase } from '../sql/table-specs.js';
+export { populateSchedule, type PopulateSummary } from './populate.js';
+export { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './config.js';
+export { loadGeneratedSchedule, type LoadSummary } from './load-schedule.js';
+export { generateBlocks, describeSchedule, type GenerateOptions, type GeneratedBlock } from './schedule-generator.js';
+export { createLogger, silentLogger, type Logger, type LoggerOptions } from './logger.js';
+export {
+  TsiError, BadInputError, UnknownScheduleError, DuplicateScheduleError, ParameterError, StageError, isRetryable,
+} from './errors.js';
+export {
+  fetchSkyMapBlocks, fetchDistributionBlocks, hasAnalyticsData, deleteAnalytics, listSchedules,
+  type SkyMapBlock, type DistributionBlock, type ScheduleListing,
+} from '../queries/block-reads.js';
+export type { ReadOptions } from '../queries/read-options.js';

@@ -1,0 +1,147 @@
+import { pipeline } from 'node:stream/promises';
+import { BlockProcessor } from '../stages/core/block-processor.js';
+import type { Accumulator } from '../stages/core/block-facts.js';
+import { createPhase2Accumulator } from '../stages/core/phase2-accumulator.js';
+import type { Phase2Result } from '../stages/core/phase2-rows.js';
+import { createMinuteBinAccumulator, type MinuteBinsResult } from '../stages/core/minute-bin-accumulator.js';
+import { blockSource } from '../stages/block-source.js';
+import { blockTransform } from '../stages/block-transform.js';
+import { analyticsSink, writeBatch } from '../stages/analytics-sink.js';
+import type { Store, SourceSnapshot } from '../sql/store.js';
+import {
+  ANALYTICS_RUNS, HEATMAP_BINS, PRIORITY_RATES, SUMMARY, TIME_METADATA, VISIBILITY_BINS,
+} from '../sql/table-specs.js';
+import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './config.js';
+import { ParameterError } from './errors.js';
+import { faultPoint } from './fault-injection.js';
+import { silentLogger, type Logger } from './logger.js';
+import { newRunMetrics, now, type RunMetrics } from './run-metrics.js';
+import { objectRowsBatch, timeBinBatches } from './result-batches.js';
+
+/** What one populate did. */
+export interface PopulateSummary {
+  scheduleId: number;
+  phases: readonly number[];
+  blocks: number;
+  periods: number;
+  jsonBytes: number;
+  invalidBlockIds: number[];
+  rowsWritten: Record<string, number>;
+  seconds: RunMetrics['seconds'] & { total: number };
+  fingerprint: string;
+}
+
+/** Up to this many bad block ids are stored with the run (all are returned). */
+const STORED_INVALID_IDS = 1000;
+
+export function validatePipelineConfig(config: PipelineConfig): void {
+  if (!Number.isInteger(config.nBins) || config.nBins < 1) throw new ParameterError('--bins', `must be a positive integer, got ${config.nBins}`);
+  if (!Number.isInteger(config.binSeconds) || config.binSeconds <= 0 || config.binSeconds % 60 !== 0) {
+    throw new ParameterError('--bin-seconds', `must be a positive multiple of 60, got ${config.binSeconds}`);
+  }
+  if (config.phases.length === 0 || config.phases.some((p) => p !== 1 && p !== 2 && p !== 3)) {
+    throw new ParameterError('--phases', `must be a list of 1, 2 and 3, got ${config.phases.join(',')}`);
+  }
+}
+
+/**
+ * Recomputes a schedule's analytics in one read of its source and one write
+ * transaction: the old rows of the selected phases are deleted and the new
+ * ones inserted together, so readers see the old analytics or the new ones,
+ * never a mix, and any failure leaves the old ones untouched.
+ */
+export async function populateSchedule(
+  store: Store,
+  scheduleId: number,
+  options: Partial<PipelineConfig> = {},
+  log: Logger = silentLogger,
+): Promise<PopulateSummary> {
+  const config: PipelineConfig = { ...DEFAULT_PIPELINE_CONFIG, ...options };
+  validatePipelineConfig(config);
+  const phases = [...new Set(config.phases)].sort();
+  const started = now();
+  const metrics = newRunMetrics();
+  const slog = log.child({ scheduleId });
+
+  const tx = await store.beginAnalyticsReplace(scheduleId, phases);
+  let snapshot: SourceSnapshot | undefined;
+  try {
+    snapshot = await store.openSource(scheduleId);
+    slog.debug({ stage: 'source', blocks: snapshot.blockCount }, 'source snapshot open');
+    const phase2 = phases.includes(2) ? createPhase2Accumulator({ nBins: config.nBins }) : undefined;
+    const phase3 = phases.includes(3) ? createMinuteBinAccumulator({ binSeconds: config.binSeconds }) : undefined;
+    const accumulators = [phase2, phase3].filter((a) => a !== undefined) as Accumulator<unknown>[];
+    let processor!: BlockProcessor;
+    await pipeline(
+      blockSource(snapshot, config.chunkRows, metrics),
+      blockTransform((emit) => {
+        processor = new BlockProcessor({
+          scheduleId,
+          priorityMin: snapshot!.priorityMin ?? 0,
+          priorityMax: snapshot!.priorityMax ?? 0,
+          lenient: config.lenient,
+          writeBlockRows: phases.includes(1),
+          writeRanges: phases.includes(3),
+          accumulators,
+          batchRows: config.batchRows,
+          metrics,
+          emit,
+        });
+        return processor;
+      }),
+      analyticsSink(tx, metrics),
+    );
+
+    const t0 = now();
+    const p2: Phase2Result | undefined = phase2?.finish() as Phase2Result | undefined;
+    const p3: MinuteBinsResult | undefined = phase3?.finish() as MinuteBinsResult | undefined;
+    metrics.seconds.finish += now() - t0;
+    if (p2) {
+      await writeBatch(tx, objectRowsBatch(SUMMARY, scheduleId, [{ ...p2.summary, n_bins: config.nBins }]), metrics);
+      for (const [table, rows] of [[PRIORITY_RATES, p2.priorityRates], [VISIBILITY_BINS, p2.visibilityBins], [HEATMAP_BINS, p2.heatmapBins]] as const) {
+        if (rows.length > 0) await writeBatch(tx, objectRowsBatch(table, scheduleId, rows), metrics);
+      }
+    }
+    if (p3) {
+      await writeBatch(tx, objectRowsBatch(TIME_METADATA, scheduleId, [p3.metadata]), metrics);
+      for (const batch of timeBinBatches(scheduleId, config.binSeconds, p3.bins, config.batchRows)) await writeBatch(tx, batch, metrics);
+    }
+    const invalid = processor.invalidBlockIds;
+    await writeBatch(tx, objectRowsBatch(ANALYTICS_RUNS, scheduleId, [{
+      phases: phases.join(','),
+      source_fingerprint: snapshot.fingerprint,
+      n_bins: config.nBins,
+      bin_duration_seconds: config.binSeconds,
+      block_count: metrics.blocksRead,
+      invalid_block_count: invalid.length,
+      invalid_block_ids: invalid.length > 0 ? JSON.stringify(invalid.slice(0, STORED_INVALID_IDS)) : null,
+      duration_ms: (now() - started) * 1000,
+    }]), metrics);
+
+    faultPoint('before-commit');
+    const tc = now();
+    await tx.commit();
+    metrics.seconds.commit += now() - tc;
+    faultPoint('after-commit');
+    const summary: PopulateSummary = {
+      scheduleId,
+      phases,
+      blocks: metrics.blocksRead,
+      periods: metrics.periodsParsed,
+      jsonBytes: metrics.jsonBytes,
+      invalidBlockIds: invalid,
+      rowsWritten: metrics.rowsWritten,
+      seconds: { ...metrics.seconds, total: now() - started },
+      fingerprint: snapshot.fingerprint,
+    };
+    if (invalid.length > 0) slog.warn({ invalidBlocks: invalid.length, blockIds: invalid.slice(0, 20) }, 'blocks with bad visibility JSON were left out (--lenient)');
+    slog.info({ event: 'populated', blocks: summary.blocks, seconds: Number(summary.seconds.total.toFixed(3)) }, 'schedule populated');
+    return summary;
+  } catch (error) {
+    await tx.rollback();
+    slog.debug({ err: error }, 'populate rolled back');
+    throw error;
+  } finally {
+    await snapshot?.close();
+  }
+}

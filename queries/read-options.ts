@@ -1,0 +1,44 @@
+import { silentLogger, type Logger } from '../pipeline/logger.js';
+
+/** Options every analytics read takes. */
+export interface ReadOptions {
+  /**
+   * Read the analytics tables (falling back to the legacy path when they are
+   * missing, empty for the schedule, or fail). false forces the legacy path.
+   * @default true, or env TSI_USE_ANALYTICS_TABLE=false
+   */
+  useAnalyticsTable?: boolean;
+  log?: Logger;
+}
+
+export function useAnalyticsTable(options: ReadOptions): boolean {
+  return options.useAnalyticsTable ?? process.env.TSI_USE_ANALYTICS_TABLE?.toLowerCase() !== 'false';
+}
+
+/** Which path answered a read. */
+export type ReadSource = 'analytics' | 'legacy';
+
+/**
+ * The plan's automatic fallback in one place: try the analytics path; when
+ * it is disabled, throws, or finds nothing for the schedule (returns
+ * undefined), answer from the legacy path. Errors of the legacy path itself
+ * propagate (unknown schedule, bad parameters).
+ */
+export async function withFallback<T>(
+  read: string,
+  options: ReadOptions,
+  analytics: () => Promise<T | undefined>,
+  legacy: () => Promise<T>,
+): Promise<{ value: T; source: ReadSource }> {
+  const log = options.log ?? silentLogger;
+  if (useAnalyticsTable(options)) {
+    try {
+      const value = await analytics();
+      if (value !== undefined) return { value, source: 'analytics' };
+      log.debug({ read }, 'no analytics for this schedule: using the legacy path');
+    } catch (error) {
+      log.warn({ read, err: (error as Error).message }, 'analytics read failed: using the legacy path');
+    }
+  }
+  return { value: await legacy(), source: 'legacy' };
+}

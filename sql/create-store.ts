@@ -1,0 +1,31 @@
+import { SqliteStore } from './sqlite/sqlite-store.js';
+import type { Store } from './store.js';
+
+export interface OpenStoreOptions {
+  /** Create an embedded database file that does not exist yet. @default false */
+  create?: boolean;
+}
+
+/** True for the connection strings that name a SQL Server. */
+export function isMssqlTarget(db: string): boolean {
+  return /^(mssql|sqlserver):\/\//i.test(db) || /(^|;)\s*(server|data source)\s*=/i.test(db);
+}
+
+/**
+ * The one dialect switch: `mssql://…`, `sqlserver://…` or an ADO string
+ * (`Server=…;Database=…`) opens SQL Server; a path or `sqlite:PATH` opens
+ * the embedded SQLite file. The mssql module is loaded only when used.
+ */
+export async function openStore(db: string, options: OpenStoreOptions = {}): Promise<Store> {
+  if (isMssqlTarget(db)) {
+    const { MssqlStore } = await import('./mssql/mssql-store.js');
+    return MssqlStore.connect(db);
+  }
+  const path = db.startsWith('sqlite:') ? db.slice('sqlite:'.length) : db;
+  return new SqliteStore({ path, create: options.create ?? false });
+}
+
+/** `--db`, else TSI_DB, else TSI_MSSQL_URL, else ./tsi.db. */
+export function defaultDbTarget(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TSI_DB || env.TSI_MSSQL_URL || './tsi.db';
+}

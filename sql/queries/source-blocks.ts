@@ -1,0 +1,62 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+
+/**
+ * The plan's five-table join, one row per block of the schedule, ordered by
+ * block id, aliased to the SourceBlockRow field names so no per-row mapping
+ * is needed. Shared by the ETL source stage and the legacy read path.
+ */
+export function selectSourceBlocks(db: Kysely<Database>, scheduleId: number) {
+  return db
+    .selectFrom('schedule_scheduling_blocks as ssb')
+    .innerJoin('scheduling_blocks as sb', 'sb.scheduling_block_id', 'ssb.scheduling_block_id')
+    .innerJoin('targets as t', 't.target_id', 'sb.target_id')
+    .leftJoin('constraints as c', 'c.constraints_id', 'sb.constraints_id')
+    .leftJoin('altitude_constraints as ac', 'ac.altitude_constraints_id', 'c.altitude_constraints_id')
+    .leftJoin('azimuth_constraints as az', 'az.azimuth_constraints_id', 'c.azimuth_constraints_id')
+    .select([
+      'sb.scheduling_block_id as blockId',
+      't.ra_deg as raDeg',
+      't.dec_deg as decDeg',
+      'sb.priority as priority',
+      'sb.requested_duration_sec as requestedDurationSec',
+      'sb.min_observation_sec as minObservationSec',
+      'ac.min_alt_deg as minAltDeg',
+      'ac.max_alt_deg as maxAltDeg',
+      'az.min_az_deg as minAzDeg',
+      'az.max_az_deg as maxAzDeg',
+      'ssb.start_time_mjd as scheduledStartMjd',
+      'ssb.stop_time_mjd as scheduledStopMjd',
+      'sb.visibility_periods_json as visibilityJson',
+    ])
+    .where('ssb.schedule_id', '=', scheduleId)
+    .orderBy('ssb.scheduling_block_id');
+}
+
+/**
+ * Block count, min/max priority (what priority buckets need, without touching
+ * the JSON) and cheap aggregates of every source column, for the fingerprint.
+ * `jsonSize` is the dialect's byte length of the JSON column (SQLite
+ * `length(CAST(x AS BLOB))`, T-SQL `DATALENGTH(x)`): reading a length is far
+ * cheaper than hashing 100 MB of text.
+ */
+export function selectSourceAggregates(db: Kysely<Database>, scheduleId: number, jsonSize: (column: string) => ReturnType<typeof sql.raw>) {
+  return db
+    .selectFrom('schedule_scheduling_blocks as ssb')
+    .innerJoin('scheduling_blocks as sb', 'sb.scheduling_block_id', 'ssb.scheduling_block_id')
+    .innerJoin('targets as t', 't.target_id', 'sb.target_id')
+    .leftJoin('constraints as c', 'c.constraints_id', 'sb.constraints_id')
+    .leftJoin('altitude_constraints as ac', 'ac.altitude_constraints_id', 'c.altitude_constraints_id')
+    .leftJoin('azimuth_constraints as az', 'az.azimuth_constraints_id', 'c.azimuth_constraints_id')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('blockCount'),
+      eb.fn.min<number | null>('sb.priority').as('priorityMin'),
+      eb.fn.max<number | null>('sb.priority').as('priorityMax'),
+      sql<number | null>`SUM(sb.priority * (1 + sb.scheduling_block_id % 7))`.as('prioritySum'),
+      sql<number | null>`SUM(sb.scheduling_block_id + sb.requested_duration_sec * 3 + sb.min_observation_sec * 5)`.as('intSum'),
+      sql<number | null>`SUM(COALESCE(ssb.start_time_mjd, -1) + COALESCE(ssb.stop_time_mjd, -2) * 3)`.as('windowSum'),
+      sql<number | null>`SUM(t.ra_deg + t.dec_deg * 3 + COALESCE(ac.min_alt_deg, -1) * 5 + COALESCE(ac.max_alt_deg, -1) * 7 + COALESCE(az.min_az_deg, -1) * 11 + COALESCE(az.max_az_deg, -1) * 13)`.as('geometrySum'),
+      sql<number | null>`SUM(COALESCE(${jsonSize('sb.visibility_periods_json')}, -1) * (1 + sb.scheduling_block_id % 13))`.as('jsonSizeSum'),
+    ])
+    .where('ssb.schedule_id', '=', scheduleId);
+}

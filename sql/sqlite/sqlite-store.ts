@@ -1,0 +1,343 @@
+import { existsSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { DuplicateScheduleError, TsiError, UnknownScheduleError } from '../../pipeline/errors.js';
+import { InsertStatementCache, rowsPerStatement } from '../insert-statements.js';
+import { migrationFiles } from '../migration-files.js';
+import { selectSourceAggregates, selectSourceBlocks } from '../queries/source-blocks.js';
+import type { Database } from '../schema.js';
+import { sourceFingerprint, type SourceAggregates } from '../source-fingerprint.js';
+import type {
+  MigrationReport,
+  NewSchedule,
+  NextSourceIds,
+  SourceBlockRow,
+  SourceLoadTx,
+  SourceSnapshot,
+  Store,
+  StoreCapabilities,
+  WriteTx,
+} from '../store.js';
+import { ANALYTICS_RUNS, PHASE_TABLES, type Phase, type RowBatch, type TableSpec } from '../table-specs.js';
+import { SQLITE_DEFAULTS, type SqliteStoreConfig } from './sqlite-store-config.js';
+
+type Connection = BetterSqlite3.Database;
+type Statement = BetterSqlite3.Statement;
+
+/** SQLite's compile-time default limit of bound parameters (since 3.32). */
+const SQLITE_MAX_PARAMETERS = 32_766;
+
+/**
+ * The embedded default. Three kinds of connection, because better-sqlite3 is
+ * synchronous and a connection that is iterating cannot run anything else:
+ * one for kysely reads, one per source snapshot (iterating in its own read
+ * transaction), and one writer. WAL lets readers see the last committed
+ * analytics while a populate writes, and SQLite's single write lock (BEGIN
+ * IMMEDIATE, waiting up to busyTimeoutMs) serializes populates across
+ * processes; inside this process a promise queue serializes them.
+ */
+export class SqliteStore implements Store {
+  readonly capabilities: StoreCapabilities;
+  readonly db: Kysely<Database>;
+  readonly description: string;
+
+  readonly #config: Required<SqliteStoreConfig>;
+  readonly #reader: Connection;
+  readonly #writer: Connection;
+  readonly #inserts: InsertStatementCache;
+  readonly #statements = new Map<string, Statement>();
+  #writeQueue: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(config: SqliteStoreConfig) {
+    this.#config = { ...SQLITE_DEFAULTS, ...config };
+    this.description = `sqlite:${config.path}`;
+    if (!this.#config.create && !existsSync(config.path)) {
+      throw new TsiError(`database file ${config.path} does not exist (create it with \`tsi-etl migrate --db ${config.path}\`, or check --db)`);
+    }
+    this.#writer = this.#open();
+    this.#writer.pragma('journal_mode = WAL');
+    this.#reader = this.#open();
+    this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: this.#reader }) });
+    this.#inserts = new InsertStatementCache(this.db);
+    this.capabilities = Object.freeze({
+      dialect: 'sqlite',
+      maxParameters: SQLITE_MAX_PARAMETERS,
+      maxConcurrentWrites: 1,
+      bulkLoad: false,
+    });
+  }
+
+  #open(): Connection {
+    let conn: Connection;
+    try {
+      conn = new BetterSqlite3(this.#config.path, { fileMustExist: !this.#config.create });
+    } catch (error) {
+      throw new TsiError(`cannot open database file ${this.#config.path}: ${(error as Error).message}`, { cause: error });
+    }
+    conn.pragma(`busy_timeout = ${Math.trunc(this.#config.busyTimeoutMs)}`);
+    conn.pragma('synchronous = NORMAL');
+    conn.pragma('cache_size = -65536');
+    return conn;
+  }
+
+  async migrate(): Promise<MigrationReport> {
+    const w = this.#writer;
+    w.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)');
+    const report: MigrationReport = { applied: [], alreadyApplied: [] };
+    return this.#serialized(async () => {
+      for (const file of migrationFiles('sqlite')) {
+        w.exec('BEGIN IMMEDIATE');
+        try {
+          // Record the version first, so a concurrent migrator collides here and skips.
+          const inserted = w.prepare('INSERT OR IGNORE INTO schema_migrations (version, name) VALUES (?, ?)').run(file.version, file.name);
+          if (inserted.changes === 0) {
+            report.alreadyApplied.push(file.name);
+          } else {
+            w.exec(file.sql);
+            report.applied.push(file.name);
+          }
+          w.exec('COMMIT');
+        } catch (error) {
+          if (w.inTransaction) w.exec('ROLLBACK');
+          throw new TsiError(`migration ${file.name} failed: ${(error as Error).message}`, { cause: error });
+        }
+      }
+      return report;
+    });
+  }
+
+  async healthcheck(): Promise<void> {
+    this.#reader.prepare('SELECT 1').get();
+    const applied = new Set(
+      (this.#reader.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").all().length > 0
+        ? (this.#reader.prepare('SELECT version FROM schema_migrations').all() as { version: string }[])
+        : []
+      ).map((r) => r.version),
+    );
+    const missing = migrationFiles('sqlite').filter((f) => !applied.has(f.version));
+    if (missing.length > 0) {
+      throw new TsiError(`database ${this.#config.path} is missing migrations ${missing.map((f) => f.name).join(', ')} (run \`tsi-etl migrate --db ${this.#config.path}\`)`);
+    }
+  }
+
+  async sourceFingerprint(scheduleId: number): Promise<string> {
+    return this.#sourceAggregates(this.#reader, scheduleId).fingerprint;
+  }
+
+  #sourceAggregates(conn: Connection, scheduleId: number): { aggregates: SourceAggregates; fingerprint: string } {
+    const schedule = conn.prepare('SELECT checksum FROM schedules WHERE schedule_id = ?').get(scheduleId) as { checksum: string } | undefined;
+    if (!schedule) throw new UnknownScheduleError(scheduleId);
+    const q = selectSourceAggregates(this.db, scheduleId, (c) => sql.raw(`length(CAST(${c} AS BLOB))`)).compile();
+    const aggregates = conn.prepare(q.sql).get(q.parameters as unknown[]) as SourceAggregates;
+    return { aggregates, fingerprint: sourceFingerprint(schedule.checksum, aggregates) };
+  }
+
+  async openSource(scheduleId: number): Promise<SourceSnapshot> {
+    const conn = this.#open();
+    // One read transaction: the aggregates and the streamed rows see the same snapshot.
+    conn.exec('BEGIN');
+    let open = true;
+    const close = async () => {
+      if (!open) return;
+      open = false;
+      if (conn.inTransaction) conn.exec('COMMIT');
+      conn.close();
+    };
+    try {
+      const { aggregates, fingerprint } = this.#sourceAggregates(conn, scheduleId);
+      const blocksQuery = selectSourceBlocks(this.db, scheduleId).compile();
+      return {
+        scheduleId,
+        blockCount: aggregates.blockCount,
+        priorityMin: aggregates.priorityMin,
+        priorityMax: aggregates.priorityMax,
+        fingerprint,
+        async *blocks(chunkRows: number): AsyncIterable<SourceBlockRow[]> {
+          // iterate() steps the cursor only as chunks are pulled: backpressure for free.
+          const rows = conn.prepare(blocksQuery.sql).iterate(blocksQuery.parameters as unknown[]) as IterableIterator<SourceBlockRow>;
+          let chunk: SourceBlockRow[] = [];
+          for (const row of rows) {
+            chunk.push(row);
+            if (chunk.length === chunkRows) {
+              yield chunk;
+              chunk = [];
+            }
+          }
+          if (chunk.length > 0) yield chunk;
+        },
+        close,
+      };
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  }
+
+  /** Runs `fn` when every earlier write of this process has finished. */
+  #serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#writeQueue.then(fn);
+    this.#writeQueue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** Acquires this process's write turn, then SQLite's write lock; returns the release. */
+  async #beginWrite(): Promise<() => void> {
+    let release!: () => void;
+    const turn = new Promise<void>((resolve) => (release = resolve));
+    const previous = this.#writeQueue;
+    this.#writeQueue = previous.then(() => turn);
+    await previous;
+    try {
+      this.#writer.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      release();
+      throw new TsiError(`cannot start a write on ${this.#config.path}: ${(error as Error).message}`, { cause: error });
+    }
+    return release;
+  }
+
+  #statement(text: string): Statement {
+    let stmt = this.#statements.get(text);
+    if (stmt === undefined) {
+      stmt = this.#writer.prepare(text);
+      this.#statements.set(text, stmt);
+    }
+    return stmt;
+  }
+
+  #makeTx(release: () => void): WriteTx {
+    const w = this.#writer;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      release();
+    };
+    return {
+      insert: async (table: TableSpec, batch: RowBatch) => {
+        if (done) throw new TsiError('write transaction already finished');
+        this.#insert(table, batch);
+      },
+      commit: async () => {
+        if (done) throw new TsiError('write transaction already finished');
+        try {
+          w.exec('COMMIT');
+        } finally {
+          if (w.inTransaction) w.exec('ROLLBACK');
+          finish();
+        }
+      },
+      rollback: async () => {
+        if (done) return;
+        try {
+          if (w.inTransaction) w.exec('ROLLBACK');
+        } finally {
+          finish();
+        }
+      },
+    };
+  }
+
+  #insert(table: TableSpec, batch: RowBatch): void {
+    const width = table.columns.length;
+    const perStatement = rowsPerStatement(table, this.capabilities.maxParameters, this.#config.rowsPerInsert);
+    let row = 0;
+    while (row < batch.rowCount) {
+      const n = Math.min(perStatement, batch.rowCount - row);
+      const stmt = this.#statement(this.#inserts.sql(table, n));
+      // A whole batch binds its array directly; only the tail of a larger batch is sliced.
+      const values = row === 0 && n === batch.rowCount ? batch.values : batch.values.slice(row * width, (row + n) * width);
+      stmt.run(values);
+      row += n;
+    }
+  }
+
+  async beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[]): Promise<WriteTx> {
+    const release = await this.#beginWrite();
+    try {
+      this.#deletePhases(scheduleId, phases);
+      return this.#makeTx(release);
+    } catch (error) {
+      this.#writer.exec('ROLLBACK');
+      release();
+      throw error;
+    }
+  }
+
+  #deletePhases(scheduleId: number, phases: readonly Phase[]): number {
+    let deleted = 0;
+    for (const phase of phases) {
+      for (const table of PHASE_TABLES[phase]) {
+        deleted += this.#statement(`DELETE FROM ${table.name} WHERE schedule_id = ?`).run(scheduleId).changes;
+      }
+    }
+    this.#statement(`DELETE FROM ${ANALYTICS_RUNS.name} WHERE schedule_id = ?`).run(scheduleId);
+    return deleted;
+  }
+
+  async deleteAnalytics(scheduleId: number, phases: readonly Phase[]): Promise<number> {
+    const release = await this.#beginWrite();
+    try {
+      const deleted = this.#deletePhases(scheduleId, phases);
+      this.#writer.exec('COMMIT');
+      return deleted;
+    } catch (error) {
+      if (this.#writer.inTransaction) this.#writer.exec('ROLLBACK');
+      throw error;
+    } finally {
+      release();
+    }
+  }
+
+  async beginSourceLoad(): Promise<SourceLoadTx> {
+    const release = await this.#beginWrite();
+    const tx = this.#makeTx(release);
+    const w = this.#writer;
+    return {
+      ...tx,
+      createSchedule: async (schedule: NewSchedule) => {
+        const existing = w.prepare('SELECT schedule_id FROM schedules WHERE checksum = ?').get(schedule.checksum) as { schedule_id: number } | undefined;
+        if (existing) throw new DuplicateScheduleError(schedule.checksum, existing.schedule_id);
+        const result = w
+          .prepare('INSERT INTO schedules (schedule_name, checksum, dark_periods_json) VALUES (?, ?, ?)')
+          .run(schedule.schedule_name, schedule.checksum, schedule.dark_periods_json);
+        return Number(result.lastInsertRowid);
+      },
+      nextSourceIds: async (): Promise<NextSourceIds> => {
+        const next = (table: string, column: string) => ((w.prepare(`SELECT MAX(${column}) AS m FROM ${table}`).get() as { m: number | null }).m ?? 0) + 1;
+        return {
+          target_id: next('targets', 'target_id'),
+          altitude_constraints_id: next('altitude_constraints', 'altitude_constraints_id'),
+          azimuth_constraints_id: next('azimuth_constraints', 'azimuth_constraints_id'),
+          constraints_id: next('constraints', 'constraints_id'),
+          scheduling_block_id: next('scheduling_blocks', 'scheduling_block_id'),
+        };
+      },
+    };
+  }
+
+  async tryClaimSchedule(scheduleId: number, owner: string): Promise<boolean> {
+    return this.#serialized(async () => {
+      const claimed = this.#writer.prepare('INSERT OR IGNORE INTO schedule_etl_locks (schedule_id, owner) VALUES (?, ?)').run(scheduleId, owner);
+      return claimed.changes === 1;
+    });
+  }
+
+  async releaseSchedule(scheduleId: number, owner: string): Promise<void> {
+    await this.#serialized(async () => {
+      this.#writer.prepare('DELETE FROM schedule_etl_locks WHERE schedule_id = ? AND owner = ?').run(scheduleId, owner);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#writeQueue;
+    await this.db.destroy();
+    this.#writer.close();
+  }
+}

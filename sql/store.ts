@@ -1,0 +1,118 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import type { Phase, RowBatch, TableSpec } from './table-specs.js';
+
+/**
+ * One block as the source stage delivers it: the five-table join of the plan,
+ * one row per block of the schedule, ordered by block id. Numbers are numbers
+ * in every dialect (the SQL Server store converts BIGINT strings).
+ */
+export interface SourceBlockRow {
+  blockId: number;
+  raDeg: number;
+  decDeg: number;
+  priority: number;
+  requestedDurationSec: number;
+  minObservationSec: number;
+  minAltDeg: number | null;
+  maxAltDeg: number | null;
+  minAzDeg: number | null;
+  maxAzDeg: number | null;
+  scheduledStartMjd: number | null;
+  scheduledStopMjd: number | null;
+  visibilityJson: string | null;
+}
+
+/** What a dialect can do, so callers decide by capability and never by name. */
+export interface StoreCapabilities {
+  readonly dialect: 'sqlite' | 'mssql';
+  /** Bound parameters one statement may carry (SQL Server: 2,100; SQLite: 32,766). */
+  readonly maxParameters: number;
+  /** Schedules that can be populated at once usefully (SQLite has one writer). */
+  readonly maxConcurrentWrites: number;
+  /** Large tables go through a bulk-load path rather than INSERT statements. */
+  readonly bulkLoad: boolean;
+}
+
+/** A snapshot of one schedule's source, taken before streaming starts. */
+export interface SourceSnapshot {
+  scheduleId: number;
+  blockCount: number;
+  priorityMin: number | null;
+  priorityMax: number | null;
+  /** Cheap digest of the source rows; `backfill --changed` compares it. */
+  fingerprint: string;
+  /** The blocks in block-id order, in chunks; the next chunk is read only when asked for. */
+  blocks(chunkRows: number): AsyncIterable<SourceBlockRow[]>;
+  /** Ends the read snapshot (idempotent). */
+  close(): Promise<void>;
+}
+
+/** One write transaction: nothing it inserted is visible to readers before commit. */
+export interface WriteTx {
+  insert(table: TableSpec, batch: RowBatch): Promise<void>;
+  commit(): Promise<void>;
+  /** Undoes everything since begin; safe to call after a failed commit (idempotent). */
+  rollback(): Promise<void>;
+}
+
+export interface NewSchedule {
+  schedule_name: string;
+  checksum: string;
+  dark_periods_json: string | null;
+}
+
+/** First free ids in the source tables, for loaders that assign ids themselves. */
+export interface NextSourceIds {
+  target_id: number;
+  altitude_constraints_id: number;
+  azimuth_constraints_id: number;
+  constraints_id: number;
+  scheduling_block_id: number;
+}
+
+export interface SourceLoadTx extends WriteTx {
+  /** Inserts the schedules row and returns its id; throws DuplicateScheduleError on a known checksum. */
+  createSchedule(schedule: NewSchedule): Promise<number>;
+  nextSourceIds(): Promise<NextSourceIds>;
+}
+
+export interface MigrationReport {
+  applied: string[];
+  alreadyApplied: string[];
+}
+
+/**
+ * The small interface every dialect implements. Only `sql/<dialect>/` code
+ * imports a driver; stages and queries see this and kysely's `db`.
+ */
+export interface Store {
+  readonly capabilities: StoreCapabilities;
+  /** Typed query builder for reads (its own connection: never sees an open write). */
+  readonly db: Kysely<Database>;
+  /** A redacted description for logs and errors (no password). */
+  readonly description: string;
+  migrate(): Promise<MigrationReport>;
+  healthcheck(): Promise<void>;
+  /** Opens a consistent read of a schedule's source; throws UnknownScheduleError. */
+  openSource(scheduleId: number): Promise<SourceSnapshot>;
+  /** Computes the fingerprint `openSource` would report, without streaming. */
+  sourceFingerprint(scheduleId: number): Promise<string>;
+  /**
+   * Begins the atomic replacement of a schedule's analytics: serializes with
+   * any other populate of the same schedule, then deletes the rows of the
+   * given phases' tables (and the run record) inside the transaction.
+   */
+  beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[]): Promise<WriteTx>;
+  /** Deletes analytics of the given phases in one transaction; returns rows deleted. */
+  deleteAnalytics(scheduleId: number, phases: readonly Phase[]): Promise<number>;
+  beginSourceLoad(): Promise<SourceLoadTx>;
+  /**
+   * Claims a schedule for this worker without waiting: false when another
+   * worker holds it. Released by `releaseSchedule` (or, for SQL Server, when
+   * the session ends).
+   */
+  tryClaimSchedule(scheduleId: number, owner: string): Promise<boolean>;
+  releaseSchedule(scheduleId: number, owner: string): Promise<void>;
+  close(): Promise<void>;
+}

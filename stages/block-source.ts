@@ -1,0 +1,22 @@
+import { Readable } from 'node:stream';
+import type { SourceBlockRow, SourceSnapshot } from '../sql/store.js';
+import { now, type RunMetrics } from '../pipeline/run-metrics.js';
+
+/**
+ * The source stage: a Readable of row chunks over a source snapshot. The
+ * store's iterator reads the next chunk only when the stream asks, so a slow
+ * sink pauses the database cursor (backpressure) and memory stays flat.
+ */
+export function blockSource(snapshot: SourceSnapshot, chunkRows: number, metrics: RunMetrics): Readable {
+  async function* timed(): AsyncGenerator<SourceBlockRow[]> {
+    const it = snapshot.blocks(chunkRows)[Symbol.asyncIterator]();
+    for (;;) {
+      const t0 = now();
+      const next = await it.next();
+      metrics.seconds.read += now() - t0;
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return Readable.from(timed(), { objectMode: true, highWaterMark: 2 });
+}

@@ -1,0 +1,275 @@
+import type { Accumulator, BlockFacts } from './block-facts.js';
+
+/** One `schedule_visibility_time_metadata` row (SEMANTICS "Minute bins"). */
+export interface VisibilityMetadataRow {
+  time_range_start_unix: number;
+  time_range_end_unix: number;
+  bin_duration_seconds: number;
+  total_bins: number;
+  total_blocks: number;
+  /** Blocks with at least one valid period. */
+  blocks_with_visibility: number;
+  /** Over all blocks; null when there are none. */
+  priority_min: number | null;
+  priority_max: number | null;
+  max_visible_in_bin: number;
+  /** `sum(total) / total_bins`; null when `total_bins = 0`. */
+  mean_visible_per_bin: number | null;
+}
+
+/**
+ * The non-empty bins of `schedule_visibility_time_bins`, in bin order, as
+ * columns: `count` rows, row `i` at index `i` of every array. Bins whose
+ * counts are all zero are left out; `bin_end_unix` is `binStartUnix + d`.
+ */
+export interface MinuteBinColumns {
+  count: number;
+  /** Bin number from `time_range_start_unix`. */
+  binIndex: Int32Array;
+  binStartUnix: Float64Array;
+  total: Int32Array;
+  q1: Int32Array;
+  q2: Int32Array;
+  q3: Int32Array;
+  q4: Int32Array;
+  scheduled: Int32Array;
+  unscheduled: Int32Array;
+}
+
+export interface MinuteBinsResult {
+  metadata: VisibilityMetadataRow;
+  bins: MinuteBinColumns;
+}
+
+export interface MinuteBinOptions {
+  /**
+   * Width of a stored bin in seconds: a positive multiple of 60, so bin edges
+   * fall on minutes and the stored minute ranges stay exact.
+   * @default 60
+   */
+  binSeconds?: number;
+}
+
+/** Throws a RangeError unless `binSeconds` is a positive multiple of 60. */
+export function assertBinSeconds(binSeconds: number): void {
+  if (!(Number.isInteger(binSeconds) && binSeconds > 0 && binSeconds % 60 === 0)) {
+    throw new RangeError(`binSeconds must be a positive multiple of 60, got ${binSeconds}`);
+  }
+}
+
+/**
+ * Counts distinct visible blocks per bin of `binSeconds` (default 60) on the
+ * Unix-epoch grid: bin `j` covers `[j·d, (j+1)·d)`.
+ *
+ * A minute range `[s', e')` covers bins `[floor(s'/g), ceil(e'/g))` with
+ * `g = d/60`, and a point `[m, m)` the bin `floor(m/g)` when `m % g != 0`
+ * (strictly inside), else none. Each block's bin ranges are merged again so
+ * it counts once per bin, then added to seven difference arrays with one
+ * `+1`/`-1` pair each; `finish()` prefix-sums them once.
+ *
+ * @throws RangeError when `binSeconds` is not a positive multiple of 60.
+ */
+export function createMinuteBinAccumulator(options: MinuteBinOptions = {}): Accumulator<MinuteBinsResult> {
+  const binSeconds = options.binSeconds ?? 60;
+  assertBinSeconds(binSeconds);
+  return new MinuteBinAccumulator(binSeconds);
+}
+
+const TOTAL = 0;
+const SCHEDULED = 5;
+const UNSCHEDULED = 6;
+const COUNTERS = 7; // total, q1..q4 (index = bucket), scheduled, unscheduled
+
+class MinuteBinAccumulator implements Accumulator<MinuteBinsResult> {
+  private readonly minutesPerBin: number;
+  private readonly grid: DifferenceGrid;
+  private totalBlocks = 0;
+  private blocksWithVisibility = 0;
+  private priorityMin = Infinity;
+  private priorityMax = -Infinity;
+  private minMinute = Infinity;
+  private maxMinute = -Infinity;
+
+  constructor(private readonly binSeconds: number) {
+    this.minutesPerBin = binSeconds / 60;
+    this.grid = new DifferenceGrid(Math.ceil(86_400 / binSeconds));
+  }
+
+  record(block: BlockFacts): void {
+    this.totalBlocks++;
+    if (block.priority < this.priorityMin) this.priorityMin = block.priority;
+    if (block.priority > this.priorityMax) this.priorityMax = block.priority;
+    if (block.visibilityPeriodCount > 0) this.blocksWithVisibility++;
+    const n = block.minuteRangeCount;
+    if (block.visibilityInvalid || n === 0) return;
+
+    const ranges = block.minuteRanges;
+    const g = this.minutesPerBin;
+    // Ranges are sorted and merged: the first start and last end bound the block.
+    const firstMinute = ranges[0];
+    const lastMinute = ranges[2 * n - 1];
+    if (firstMinute < this.minMinute) this.minMinute = firstMinute;
+    if (lastMinute > this.maxMinute) this.maxMinute = lastMinute;
+    this.grid.ensure(Math.floor(firstMinute / g), Math.ceil(lastMinute / g));
+
+    const counters = this.grid.counters;
+    const total = counters[TOTAL];
+    const bucket = counters[block.priorityBucket];
+    const status = counters[block.isScheduled ? SCHEDULED : UNSCHEDULED];
+    const base = this.grid.base;
+    let runStart = 0;
+    let runEnd = 0;
+    let open = false;
+    for (let i = 0; i < 2 * n; i += 2) {
+      const s = ranges[i];
+      const e = ranges[i + 1];
+      let binStart: number;
+      let binEnd: number;
+      if (s < e) {
+        binStart = Math.floor(s / g);
+        binEnd = Math.ceil(e / g);
+      } else {
+        if (s % g === 0) continue; // a point on a bin edge is inside no bin
+        binStart = Math.floor(s / g);
+        binEnd = binStart + 1;
+      }
+      if (open && binStart <= runEnd) {
+        if (binEnd > runEnd) runEnd = binEnd;
+        continue;
+      }
+      if (open) addRun(total, bucket, status, runStart - base, runEnd - base);
+      runStart = binStart;
+      runEnd = binEnd;
+      open = true;
+    }
+    if (open) addRun(total, bucket, status, runStart - base, runEnd - base);
+  }
+
+  finish(): MinuteBinsResult {
+    const d = this.binSeconds;
+    const g = this.minutesPerBin;
+    const hasBlocks = this.totalBlocks > 0;
+    const metadata: VisibilityMetadataRow = {
+      time_range_start_unix: 0,
+      time_range_end_unix: 0,
+      bin_duration_seconds: d,
+      total_bins: 0,
+      total_blocks: this.totalBlocks,
+      blocks_with_visibility: this.blocksWithVisibility,
+      priority_min: hasBlocks ? this.priorityMin : null,
+      priority_max: hasBlocks ? this.priorityMax : null,
+      max_visible_in_bin: 0,
+      mean_visible_per_bin: null,
+    };
+    if (this.minMinute === Infinity) return { metadata, bins: allocateColumns(0) };
+
+    // floor(floor(s/60)/g) = floor(s/(60g)) and ceil(ceil(e/60)/g) = ceil(e/(60g))
+    // for a positive integer g, so the minute bounds give SEMANTICS' range
+    // floor(min s / d)·d and ceil(max e / d)·d exactly.
+    const firstBin = Math.floor(this.minMinute / g);
+    const endBin = Math.ceil(this.maxMinute / g);
+    metadata.time_range_start_unix = firstBin * d;
+    metadata.time_range_end_unix = endBin * d;
+    metadata.total_bins = endBin - firstBin;
+
+    const bins = this.grid.collect(firstBin, d);
+    let sum = 0;
+    let max = 0;
+    for (let i = 0; i < bins.count; i++) {
+      sum += bins.total[i];
+      if (bins.total[i] > max) max = bins.total[i];
+    }
+    metadata.max_visible_in_bin = max;
+    metadata.mean_visible_per_bin = metadata.total_bins > 0 ? sum / metadata.total_bins : null;
+    return { metadata, bins };
+  }
+}
+
+function addRun(total: Int32Array, bucket: Int32Array, status: Int32Array, start: number, end: number): void {
+  total[start]++;
+  total[end]--;
+  bucket[start]++;
+  bucket[end]--;
+  status[start]++;
+  status[end]--;
+}
+
+function allocateColumns(count: number): MinuteBinColumns {
+  return {
+    count,
+    binIndex: new Int32Array(count),
+    binStartUnix: new Float64Array(count),
+    total: new Int32Array(count),
+    q1: new Int32Array(count),
+    q2: new Int32Array(count),
+    q3: new Int32Array(count),
+    q4: new Int32Array(count),
+    scheduled: new Int32Array(count),
+    unscheduled: new Int32Array(count),
+  };
+}
+
+/**
+ * Seven difference arrays over absolute bin numbers `base .. base + length - 1`.
+ * The window is placed at the first block and doubles toward whichever side
+ * a later block falls outside, so no second pass over the input is needed.
+ */
+class DifferenceGrid {
+  base = 0;
+  counters: Int32Array[] = [];
+  private length = 0;
+
+  constructor(private readonly initialLength: number) {}
+
+  /** Makes bins `lo .. hi` (inclusive: `hi` holds an end marker) addressable. */
+  ensure(lo: number, hi: number): void {
+    const end = this.base + this.length;
+    if (this.length > 0 && lo >= this.base && hi < end) return;
+    if (this.length === 0) {
+      this.base = lo;
+      this.length = Math.max(this.initialLength, hi - lo + 1);
+      this.counters = Array.from({ length: COUNTERS }, () => new Int32Array(this.length));
+      return;
+    }
+    const newLo = Math.min(lo, this.base);
+    const newEnd = Math.max(hi + 1, end);
+    const newLength = Math.max(2 * this.length, newEnd - newLo);
+    // Growing left puts the spare room on the left, where the next block likely lands.
+    const newBase = lo < this.base ? newEnd - newLength : newLo;
+    const offset = this.base - newBase;
+    this.counters = this.counters.map((old) => {
+      const grown = new Int32Array(newLength);
+      grown.set(old, offset);
+      return grown;
+    });
+    this.base = newBase;
+    this.length = newLength;
+  }
+
+  /** Prefix-sums the counters and returns the bins whose total is non-zero. */
+  collect(firstBin: number, binSeconds: number): MinuteBinColumns {
+    const counters = this.counters;
+    const total = counters[TOTAL];
+    let nonZero = 0;
+    let running = 0;
+    for (let i = 0; i < this.length; i++) {
+      running += total[i];
+      if (running !== 0) nonZero++;
+    }
+
+    const out = allocateColumns(nonZero);
+    const columns = [out.total, out.q1, out.q2, out.q3, out.q4, out.scheduled, out.unscheduled];
+    const sums = new Int32Array(COUNTERS);
+    let row = 0;
+    for (let i = 0; i < this.length; i++) {
+      for (let c = 0; c < COUNTERS; c++) sums[c] += counters[c][i];
+      // Every run adds to total, so a zero total means every counter is zero.
+      if (sums[TOTAL] === 0) continue;
+      for (let c = 0; c < COUNTERS; c++) columns[c][row] = sums[c];
+      out.binIndex[row] = this.base + i - firstBin;
+      out.binStartUnix[row] = (this.base + i) * binSeconds;
+      row++;
+    }
+    return out;
+  }
+}
