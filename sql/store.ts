@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { Phase, RowBatch, TableSpec } from './table-specs.js';
 
@@ -108,11 +108,17 @@ export interface Store {
   deleteAnalytics(scheduleId: number, phases: readonly Phase[]): Promise<number>;
   beginSourceLoad(): Promise<SourceLoadTx>;
   /**
+   * Runs a compiled read and yields its rows in chunks, reading the next chunk
+   * only when asked (for exports and other reads too large for memory).
+   */
+  streamQuery<T>(query: CompiledQuery, chunkRows: number): AsyncIterable<T[]>;
+  /**
    * Claims a schedule for this worker without waiting: false when another
    * worker holds it. Released by `releaseSchedule` (or, for SQL Server, when
-   * the session ends).
+   * the session ends). A claim older than `staleAfterMs` (left by a killed
+   * process) is taken over; SQL Server's session locks need no such rule.
    */
-  tryClaimSchedule(scheduleId: number, owner: string): Promise<boolean>;
+  tryClaimSchedule(scheduleId: number, owner: string, staleAfterMs?: number): Promise<boolean>;
   releaseSchedule(scheduleId: number, owner: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { priorityBucket } from '../../stages/core/priority-bucket.js';
-import type { LegacyBlock, LegacyPeriod } from './legacy-block.js';
+import type { LegacyBlock } from './legacy-block.js';
+import { legacyUnionHours } from './legacy-union-hours.js';
 
 /** One per-block row as the plan's table holds it (computed columns included). */
 export interface BlockAnalyticsRow {
@@ -24,27 +25,6 @@ export interface BlockAnalyticsRow {
   visibility_period_count: number;
   visibility_invalid: number;
   is_impossible: number;
-}
-
-/** Union length in hours, the plain way: sort copies, merge, sum. */
-export function legacyUnionHours(periods: readonly LegacyPeriod[]): number {
-  const sorted = [...periods].sort((a, b) => a.start - b.start);
-  let hours = 0;
-  let start = Number.NaN;
-  let stop = Number.NaN;
-  for (const p of sorted) {
-    if (p.start > stop) {
-      hours += (stop - start) * 24;
-      start = p.start;
-      stop = p.stop;
-    } else if (Number.isNaN(start)) {
-      start = p.start;
-      stop = p.stop;
-    } else if (p.stop > stop) {
-      stop = p.stop;
-    }
-  }
-  return Number.isNaN(start) ? 0 : hours + (stop - start) * 24;
 }
 
 /** SEMANTICS "Per block", computed from the legacy join for every block of a schedule. */

@@ -7,7 +7,8 @@ import type {
   VisibilityBinRow,
 } from '../../stages/core/phase2-rows.js';
 import { mjdToUnix } from '../../stages/core/time.js';
-import type { LegacyBlock, LegacyPeriod } from './legacy-block.js';
+import type { LegacyBlock } from './legacy-block.js';
+import { legacyUnionHours } from './legacy-union-hours.js';
 
 /*
  * The legacy Phase 2: the same numbers as the ETL's Phase 2 accumulator,
@@ -26,24 +27,6 @@ interface Row {
   start: number;
   stop: number;
   invalid: boolean;
-}
-
-/** Length in hours of the union of the periods: sort by start, merge, sum. */
-function unionHours(periods: LegacyPeriod[]): number {
-  const sorted = [...periods].sort((a, b) => a.start - b.start || a.stop - b.stop);
-  let hours = 0;
-  let i = 0;
-  while (i < sorted.length) {
-    const start = sorted[i].start;
-    let stop = sorted[i].stop;
-    i++;
-    while (i < sorted.length && sorted[i].start <= stop) {
-      stop = Math.max(stop, sorted[i].stop);
-      i++;
-    }
-    hours += (stop - start) * 24;
-  }
-  return hours;
 }
 
 const sum = (values: number[]): number => values.reduce((acc, v) => acc + v, 0);
@@ -228,7 +211,7 @@ export function computePhase2Legacy(blocks: LegacyBlock[], nBins = 10): Phase2Re
     const scheduled = b.scheduledStartMjd !== null && b.scheduledStopMjd !== null;
     return {
       priority: b.priority,
-      hours: b.invalid ? 0 : unionHours(b.periods),
+      hours: b.invalid ? 0 : legacyUnionHours(b.periods),
       requested: b.requestedDurationSec / 3600,
       scheduled,
       start: scheduled ? b.scheduledStartMjd! : NaN,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql, type CompiledQuery } from 'kysely';
 import { DuplicateScheduleError, TsiError, UnknownScheduleError } from '../../pipeline/errors.js';
 import { InsertStatementCache, rowsPerStatement } from '../insert-statements.js';
 import { migrationFiles } from '../migration-files.js';
@@ -320,8 +320,29 @@ export class SqliteStore implements Store {
     };
   }
 
-  async tryClaimSchedule(scheduleId: number, owner: string): Promise<boolean> {
+  async *streamQuery<T>(query: CompiledQuery, chunkRows: number): AsyncIterable<T[]> {
+    const conn = this.#open();
+    try {
+      let chunk: T[] = [];
+      for (const row of conn.prepare(query.sql).iterate(query.parameters as unknown[]) as IterableIterator<T>) {
+        chunk.push(row);
+        if (chunk.length === chunkRows) {
+          yield chunk;
+          chunk = [];
+        }
+      }
+      if (chunk.length > 0) yield chunk;
+    } finally {
+      conn.close();
+    }
+  }
+
+  async tryClaimSchedule(scheduleId: number, owner: string, staleAfterMs?: number): Promise<boolean> {
     return this.#serialized(async () => {
+      if (staleAfterMs !== undefined) {
+        const cutoff = new Date(Date.now() - staleAfterMs).toISOString();
+        this.#writer.prepare('DELETE FROM schedule_etl_locks WHERE schedule_id = ? AND acquired_at < ?').run(scheduleId, cutoff);
+      }
       const claimed = this.#writer.prepare('INSERT OR IGNORE INTO schedule_etl_locks (schedule_id, owner) VALUES (?, ?)').run(scheduleId, owner);
       return claimed.changes === 1;
     });

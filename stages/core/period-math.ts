@@ -32,19 +32,21 @@ export function sortPeriodsByStart(buf: PeriodBuffer): void {
 export function unionHours(buf: PeriodBuffer): number {
   const { starts, stops, length } = buf;
   if (length === 0) return 0;
-  let days = 0;
+  // Hours are summed run by run, exactly as the legacy path does, so both
+  // give bit-identical values and bin edges never split them.
+  let hours = 0;
   let runStart = starts[0];
   let runStop = stops[0];
   for (let i = 1; i < length; i++) {
     if (starts[i] > runStop) {
-      days += runStop - runStart;
+      hours += (runStop - runStart) * 24;
       runStart = starts[i];
       runStop = stops[i];
     } else if (stops[i] > runStop) {
       runStop = stops[i];
     }
   }
-  return (days + runStop - runStart) * 24;
+  return hours + (runStop - runStart) * 24;
 }
 
 /**
