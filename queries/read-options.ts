@@ -1,3 +1,4 @@
+import { TsiError } from '../pipeline/errors.js';
 import { silentLogger, type Logger } from '../pipeline/logger.js';
 
 /** Options every analytics read takes. */
@@ -21,8 +22,9 @@ export type ReadSource = 'analytics' | 'legacy';
 /**
  * The plan's automatic fallback in one place: try the analytics path; when
  * it is disabled, throws, or finds nothing for the schedule (returns
- * undefined), answer from the legacy path. Errors of the legacy path itself
- * propagate (unknown schedule, bad parameters).
+ * undefined), answer from the legacy path. The caller's own mistakes
+ * (TsiError: unknown schedule, bad parameters) propagate at once: the legacy
+ * path would only repeat them.
  */
 export async function withFallback<T>(
   read: string,
@@ -37,6 +39,7 @@ export async function withFallback<T>(
       if (value !== undefined) return { value, source: 'analytics' };
       log.debug({ read }, 'no analytics for this schedule: using the legacy path');
     } catch (error) {
+      if (error instanceof TsiError) throw error;
       log.warn({ read, err: (error as Error).message }, 'analytics read failed: using the legacy path');
     }
   }

@@ -83,6 +83,7 @@ const COUNTERS = 7; // total, q1..q4 (index = bucket), scheduled, unscheduled
 class MinuteBinAccumulator implements Accumulator<MinuteBinsResult> {
   private readonly minutesPerBin: number;
   private readonly grid: DifferenceGrid;
+  private readonly addRuns: RunAdder;
   private totalBlocks = 0;
   private blocksWithVisibility = 0;
   private priorityMin = Infinity;
@@ -93,6 +94,11 @@ class MinuteBinAccumulator implements Accumulator<MinuteBinsResult> {
   constructor(private readonly binSeconds: number) {
     this.minutesPerBin = binSeconds / 60;
     this.grid = new DifferenceGrid(Math.ceil(86_400 / binSeconds));
+    const g = this.minutesPerBin;
+    // Chosen once: the default 60-second bins skip the per-range divisions and
+    // merging (record() of 10k blocks x 180 periods: ~50 ms median vs ~63 ms).
+    this.addRuns = g === 1 ? addMinuteRuns : (ranges, n, total, bucket, status, base) =>
+      addBinRuns(ranges, n, g, total, bucket, status, base);
   }
 
   record(block: BlockFacts): void {
@@ -116,33 +122,7 @@ class MinuteBinAccumulator implements Accumulator<MinuteBinsResult> {
     const total = counters[TOTAL];
     const bucket = counters[block.priorityBucket];
     const status = counters[block.isScheduled ? SCHEDULED : UNSCHEDULED];
-    const base = this.grid.base;
-    let runStart = 0;
-    let runEnd = 0;
-    let open = false;
-    for (let i = 0; i < 2 * n; i += 2) {
-      const s = ranges[i];
-      const e = ranges[i + 1];
-      let binStart: number;
-      let binEnd: number;
-      if (s < e) {
-        binStart = Math.floor(s / g);
-        binEnd = Math.ceil(e / g);
-      } else {
-        if (s % g === 0) continue; // a point on a bin edge is inside no bin
-        binStart = Math.floor(s / g);
-        binEnd = binStart + 1;
-      }
-      if (open && binStart <= runEnd) {
-        if (binEnd > runEnd) runEnd = binEnd;
-        continue;
-      }
-      if (open) addRun(total, bucket, status, runStart - base, runEnd - base);
-      runStart = binStart;
-      runEnd = binEnd;
-      open = true;
-    }
-    if (open) addRun(total, bucket, status, runStart - base, runEnd - base);
+    this.addRuns(ranges, n, total, bucket, status, this.grid.base);
   }
 
   finish(): MinuteBinsResult {
@@ -172,7 +152,7 @@ class MinuteBinAccumulator implements Accumulator<MinuteBinsResult> {
     metadata.time_range_end_unix = endBin * d;
     metadata.total_bins = endBin - firstBin;
 
-    const bins = this.grid.collect(firstBin, d);
+    const bins = this.grid.collect(firstBin, endBin, d);
     let sum = 0;
     let max = 0;
     for (let i = 0; i < bins.count; i++) {
@@ -183,6 +163,71 @@ class MinuteBinAccumulator implements Accumulator<MinuteBinsResult> {
     metadata.mean_visible_per_bin = metadata.total_bins > 0 ? sum / metadata.total_bins : null;
     return { metadata, bins };
   }
+}
+
+/** Adds one block's runs: `ranges` are its minute ranges, indices are relative to `base`. */
+type RunAdder = (
+  ranges: Int32Array,
+  n: number,
+  total: Int32Array,
+  bucket: Int32Array,
+  status: Int32Array,
+  base: number,
+) => void;
+
+/**
+ * Minute bins (g = 1): BlockFacts' ranges are already merged and separated,
+ * so each non-empty range is one run, and a point lies on a bin edge.
+ */
+function addMinuteRuns(
+  ranges: Int32Array,
+  n: number,
+  total: Int32Array,
+  bucket: Int32Array,
+  status: Int32Array,
+  base: number,
+): void {
+  for (let i = 0; i < 2 * n; i += 2) {
+    if (ranges[i] < ranges[i + 1]) addRun(total, bucket, status, ranges[i] - base, ranges[i + 1] - base);
+  }
+}
+
+/** Bins of g minutes: maps each range to its bins, merging the block's runs so it counts once per bin. */
+function addBinRuns(
+  ranges: Int32Array,
+  n: number,
+  g: number,
+  total: Int32Array,
+  bucket: Int32Array,
+  status: Int32Array,
+  base: number,
+): void {
+  let runStart = 0;
+  let runEnd = 0;
+  let open = false;
+  for (let i = 0; i < 2 * n; i += 2) {
+    const s = ranges[i];
+    const e = ranges[i + 1];
+    let binStart: number;
+    let binEnd: number;
+    if (s < e) {
+      binStart = Math.floor(s / g);
+      binEnd = Math.ceil(e / g);
+    } else {
+      if (s % g === 0) continue; // a point on a bin edge is inside no bin
+      binStart = Math.floor(s / g);
+      binEnd = binStart + 1;
+    }
+    if (open && binStart <= runEnd) {
+      if (binEnd > runEnd) runEnd = binEnd;
+      continue;
+    }
+    if (open) addRun(total, bucket, status, runStart - base, runEnd - base);
+    runStart = binStart;
+    runEnd = binEnd;
+    open = true;
+  }
+  if (open) addRun(total, bucket, status, runStart - base, runEnd - base);
 }
 
 function addRun(total: Int32Array, bucket: Int32Array, status: Int32Array, start: number, end: number): void {
@@ -246,27 +291,44 @@ class DifferenceGrid {
     this.length = newLength;
   }
 
-  /** Prefix-sums the counters and returns the bins whose total is non-zero. */
-  collect(firstBin: number, binSeconds: number): MinuteBinColumns {
-    const counters = this.counters;
-    const total = counters[TOTAL];
+  /**
+   * Prefix-sums the counters and returns the bins of `firstBin .. endBin - 1`
+   * whose total is non-zero; every recorded run lies inside that span.
+   */
+  collect(firstBin: number, endBin: number, binSeconds: number): MinuteBinColumns {
+    const from = firstBin - this.base;
+    const to = endBin - this.base;
+    const [dTotal, dQ1, dQ2, dQ3, dQ4, dScheduled, dUnscheduled] = this.counters;
     let nonZero = 0;
     let running = 0;
-    for (let i = 0; i < this.length; i++) {
-      running += total[i];
+    for (let i = from; i < to; i++) {
+      running += dTotal[i];
       if (running !== 0) nonZero++;
     }
 
     const out = allocateColumns(nonZero);
-    const columns = [out.total, out.q1, out.q2, out.q3, out.q4, out.scheduled, out.unscheduled];
-    const sums = new Int32Array(COUNTERS);
+    // Named running sums instead of a loop over the seven arrays: finish() on
+    // 263k bins went from ~22 ms to ~13 ms (10k-block bench).
+    let t = 0, q1 = 0, q2 = 0, q3 = 0, q4 = 0, sc = 0, un = 0;
     let row = 0;
-    for (let i = 0; i < this.length; i++) {
-      for (let c = 0; c < COUNTERS; c++) sums[c] += counters[c][i];
+    for (let i = from; i < to; i++) {
+      t += dTotal[i];
+      q1 += dQ1[i];
+      q2 += dQ2[i];
+      q3 += dQ3[i];
+      q4 += dQ4[i];
+      sc += dScheduled[i];
+      un += dUnscheduled[i];
       // Every run adds to total, so a zero total means every counter is zero.
-      if (sums[TOTAL] === 0) continue;
-      for (let c = 0; c < COUNTERS; c++) columns[c][row] = sums[c];
-      out.binIndex[row] = this.base + i - firstBin;
+      if (t === 0) continue;
+      out.total[row] = t;
+      out.q1[row] = q1;
+      out.q2[row] = q2;
+      out.q3[row] = q3;
+      out.q4[row] = q4;
+      out.scheduled[row] = sc;
+      out.unscheduled[row] = un;
+      out.binIndex[row] = i - from;
       out.binStartUnix[row] = (this.base + i) * binSeconds;
       row++;
     }

@@ -52,6 +52,7 @@ export function createPhase2Accumulator(options: Phase2Options = {}): Accumulato
   // Scheduled windows in Unix seconds: SEMANTICS "Time" rounds before any comparison.
   const scheduledStarts = new GrowableFloat64();
   const scheduledStops = new GrowableFloat64();
+  // One byte per block, doubled in step with the float columns.
   let scheduledFlags = new Uint8Array(1024);
   const totals: Totals = {
     scheduled: 0,

@@ -1,4 +1,4 @@
-import { PeriodBuffer } from './period-buffer.js';
+import type { PeriodBuffer } from './period-buffer.js';
 
 /*
  * A single-pass charCodeAt scanner for `visibility_periods_json`
@@ -46,7 +46,7 @@ const CLOSE_BRACE = 0x7d;
 /** Every power of ten up to 1e22 is exactly representable in a double. */
 const POW10 = new Float64Array(23).map((_, k) => 10 ** k);
 /** Clinger's fast path holds while the integer mantissa stays below 2^53; 15 digits always do. */
-const FAST_PATH_DIGITS = 15;
+const FAST_PATH_DIGITS = 17;
 
 // What a start/stop key held last: a number, or the JSON type that is not one.
 const MISSING = 0;
@@ -343,7 +343,7 @@ function scanString(text: string, i: number): number {
       }
     } else if (!(c >= SPACE)) {
       // NaN (past the end) also lands here.
-      return c < SPACE ? notJson(i, 'control character in string') : unexpected(text, i);
+      return c < SPACE ? notJson(i, `control character ${codePoint(c)} in string`) : unexpected(text, i);
     } else {
       i++;
     }
@@ -419,8 +419,12 @@ function skipValue(text: string, i: number): number {
 
 /** Only whitespace may follow the top-level value. */
 function expectEnd(text: string, i: number): number {
-  i = skipWhitespace(text, i);
-  return i < text.length ? unexpected(text, i) : i;
+  // Bounded, unlike skipWhitespace: one read past the end would make V8 deoptimise every charCodeAt site.
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== SPACE && c !== LF && c !== CR && c !== TAB) return unexpected(text, i);
+  }
+  return i;
 }
 
 /**
@@ -436,7 +440,13 @@ function structural(text: string, problem: string): number {
 
 function unexpected(text: string, i: number): number {
   if (i >= text.length) return notJson(i, 'unexpected end');
-  return notJson(i, `unexpected ${JSON.stringify(text.charAt(i))}`);
+  const c = text.charCodeAt(i);
+  // Invisible and non-ASCII chars (a BOM, a control char) are named by code point.
+  return notJson(i, `unexpected ${c > SPACE && c < 0x7f ? JSON.stringify(text.charAt(i)) : codePoint(c)}`);
+}
+
+function codePoint(c: number): string {
+  return `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 function notJson(i: number, what: string): number {

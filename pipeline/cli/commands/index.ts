@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { demoCommand } from './demo.js';
 import { generateCommand } from './generate.js';
+import { histogramCommand } from './histogram.js';
 import { migrateCommand } from './migrate.js';
 import { populateCommand } from './populate.js';
 import { schedulesCommand } from './schedules.js';
@@ -12,4 +13,5 @@ export const COMMANDS: readonly Command[] = [
   generateCommand,
   populateCommand,
   schedulesCommand,
+  histogramCommand,
 ];

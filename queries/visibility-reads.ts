@@ -1,0 +1,161 @@
+import type { Store } from '../sql/store.js';
+import { ParameterError } from '../pipeline/errors.js';
+import { decodeMinuteRanges } from '../stages/core/minute-range-codec.js';
+import type { VisibilityMetadataRow } from '../stages/core/minute-bin-accumulator.js';
+import { priorityBucket } from '../stages/core/priority-bucket.js';
+import { HistogramCounter, assertHistogramParams, type HistogramBin } from './core/histogram-counter.js';
+import { fetchLegacyBlocks } from './legacy/fetch-legacy-blocks.js';
+import { histogramLegacy, minuteBinsLegacy } from './legacy/histogram-legacy.js';
+import type { LegacyBlock } from './legacy/legacy-block.js';
+import { withFallback, type ReadOptions } from './read-options.js';
+
+export type { HistogramBin } from './core/histogram-counter.js';
+
+export interface VisibilityMetadata extends VisibilityMetadataRow {
+  schedule_id: number;
+}
+
+/** The Visibility Map query (SEMANTICS "Visibility histogram query"). */
+export interface HistogramQuery {
+  scheduleId: number;
+  /** Unix seconds; default: the schedule's time range start. */
+  startUnix?: number;
+  /** Unix seconds; default: the schedule's time range end. */
+  endUnix?: number;
+  /** Output bin width in minutes, > 0. */
+  binMinutes: number;
+  /** Inclusive bounds on the raw priority. */
+  priorityMin?: number;
+  priorityMax?: number;
+  /** Keep only these priority buckets (1..4). */
+  buckets?: readonly number[];
+  /** true: scheduled blocks only; false: unscheduled only. */
+  scheduled?: boolean;
+  /** Keep only these blocks. */
+  blockIds?: readonly number[];
+}
+
+/** Block-id lists up to this size filter in SQL; longer ones in memory (SQL Server caps parameters). */
+const MAX_SQL_IDS = 500;
+
+const toNumber = (v: unknown) => (v === null ? null : Number(v));
+
+async function metadataFromAnalytics(store: Store, scheduleId: number): Promise<VisibilityMetadata | undefined> {
+  const row = await store.db.selectFrom('schedule_visibility_time_metadata').selectAll().where('schedule_id', '=', scheduleId).executeTakeFirst();
+  if (!row) return undefined;
+  const { id: _id, created_at: _created, ...rest } = row;
+  return Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, k.startsWith('priority_') || k === 'mean_visible_per_bin' ? toNumber(v) : Number(v)])) as unknown as VisibilityMetadata;
+}
+
+function priorityRange(blocks: readonly LegacyBlock[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const b of blocks) {
+    lo = Math.min(lo, b.priority);
+    hi = Math.max(hi, b.priority);
+  }
+  return [lo, hi];
+}
+
+async function metadataFromLegacy(store: Store, scheduleId: number, blocks?: LegacyBlock[]): Promise<VisibilityMetadata> {
+  const all = blocks ?? (await fetchLegacyBlocks(store, scheduleId));
+  const [lo, hi] = priorityRange(all);
+  return { schedule_id: scheduleId, ...minuteBinsLegacy(all, lo, hi).metadata };
+}
+
+/** The schedule's Phase 3 metadata (time range, bins, counts); legacy fallback recomputes it. */
+export async function getVisibilityMetadata(store: Store, scheduleId: number, options: ReadOptions = {}): Promise<VisibilityMetadata> {
+  const r = await withFallback('visibility-metadata', options, () => metadataFromAnalytics(store, scheduleId), () => metadataFromLegacy(store, scheduleId));
+  return r.value;
+}
+
+/** True when the schedule has Phase 3 analytics (its metadata row). */
+export async function hasVisibilityTimeBins(store: Store, scheduleId: number): Promise<boolean> {
+  return (await metadataFromAnalytics(store, scheduleId)) !== undefined;
+}
+
+/** Deletes the schedule's Phase 3 analytics only; returns rows deleted. */
+export async function deleteVisibilityTimeBins(store: Store, scheduleId: number): Promise<number> {
+  return store.deleteAnalytics(scheduleId, [3]);
+}
+
+/** Parameter checks shared by both paths, as named errors. */
+function checkQuery(q: HistogramQuery, start: number, end: number): void {
+  try {
+    assertHistogramParams(start, end, q.binMinutes);
+  } catch (error) {
+    throw new ParameterError('histogram', (error as Error).message);
+  }
+  if (q.buckets?.some((b) => ![1, 2, 3, 4].includes(b))) throw new ParameterError('buckets', `must be among 1, 2, 3, 4, got ${q.buckets.join(',')}`);
+  if (q.priorityMin !== undefined && q.priorityMax !== undefined && q.priorityMin > q.priorityMax) {
+    throw new ParameterError('priority_min', `(${q.priorityMin}) must not exceed priority_max (${q.priorityMax})`);
+  }
+}
+
+function resolveRange(q: HistogramQuery, meta: VisibilityMetadata): [number, number] {
+  if ((q.startUnix === undefined || q.endUnix === undefined) && meta.total_bins === 0) {
+    throw new ParameterError('schedule_id', `schedule ${q.scheduleId} has no visibility periods: there is no time range to bin (give start_unix and end_unix)`);
+  }
+  return [q.startUnix ?? meta.time_range_start_unix, q.endUnix ?? meta.time_range_end_unix];
+}
+
+const isWholeMinute = (unix: number) => unix % 60 === 0;
+
+/**
+ * Analytics path: each block's merged minute ranges, filtered in SQL, fed
+ * to one HistogramCounter: exact for whole-minute start, end and width.
+ * Other inputs return undefined so the exact legacy path answers.
+ */
+async function histogramFromAnalytics(store: Store, q: HistogramQuery): Promise<HistogramBin[] | undefined> {
+  const meta = await metadataFromAnalytics(store, q.scheduleId);
+  if (!meta) return undefined;
+  const [start, end] = resolveRange(q, meta);
+  checkQuery(q, start, end);
+  if (!isWholeMinute(start) || !isWholeMinute(end) || !Number.isInteger(q.binMinutes)) return undefined;
+  let query = store.db
+    .selectFrom('schedule_block_visibility_ranges')
+    .select(['scheduling_block_id', 'range_count', 'minute_ranges'])
+    .where('schedule_id', '=', q.scheduleId);
+  if (q.priorityMin !== undefined) query = query.where('priority', '>=', q.priorityMin);
+  if (q.priorityMax !== undefined) query = query.where('priority', '<=', q.priorityMax);
+  if (q.buckets !== undefined) query = q.buckets.length === 0 ? query.where('priority_bucket', '<', 0) : query.where('priority_bucket', 'in', [...q.buckets]);
+  if (q.scheduled !== undefined) query = query.where('is_scheduled', '=', q.scheduled ? 1 : 0);
+  const ids = q.blockIds;
+  if (ids !== undefined && ids.length <= MAX_SQL_IDS) query = ids.length === 0 ? query.where('scheduling_block_id', '<', 0) : query.where('scheduling_block_id', 'in', [...ids]);
+  const idSet = ids !== undefined && ids.length > MAX_SQL_IDS ? new Set(ids) : undefined;
+  const counter = new HistogramCounter(start, end, q.binMinutes);
+  for (const row of await query.execute()) {
+    if (idSet && !idSet.has(Number(row.scheduling_block_id))) continue;
+    counter.addBlock(decodeMinuteRanges(row.minute_ranges), Number(row.range_count));
+  }
+  return counter.finish();
+}
+
+/** Legacy path: the join, JSON.parse per block, the formula per bin. */
+async function histogramFromLegacy(store: Store, q: HistogramQuery): Promise<HistogramBin[]> {
+  const blocks = await fetchLegacyBlocks(store, q.scheduleId);
+  if (blocks.length === 0) throw new ParameterError('schedule_id', `schedule ${q.scheduleId} has no blocks`);
+  const [start, end] = resolveRange(q, await metadataFromLegacy(store, q.scheduleId, blocks));
+  checkQuery(q, start, end);
+  const [lo, hi] = priorityRange(blocks);
+  const ids = q.blockIds === undefined ? undefined : new Set(q.blockIds);
+  const kept = blocks.filter((b) =>
+    (q.priorityMin === undefined || b.priority >= q.priorityMin)
+    && (q.priorityMax === undefined || b.priority <= q.priorityMax)
+    && (q.buckets === undefined || q.buckets.includes(priorityBucket(b.priority, lo, hi)))
+    && (q.scheduled === undefined || (b.scheduledStartMjd !== null && b.scheduledStopMjd !== null) === q.scheduled)
+    && (ids === undefined || ids.has(b.blockId)));
+  return histogramLegacy(kept, start, end, q.binMinutes);
+}
+
+/**
+ * The Visibility Map histogram: for each output bin, the number of DISTINCT
+ * blocks (after filters) visible at any moment in it, exact at any width.
+ * Served from the per-block minute ranges; falls back to parsing the JSON.
+ * @throws ParameterError for start ≥ end, width ≤ 0, a schedule with no data;
+ *   UnknownScheduleError for a schedule that does not exist.
+ */
+export async function getVisibilityHistogram(store: Store, query: HistogramQuery, options: ReadOptions = {}): Promise<HistogramBin[]> {
+  const r = await withFallback('visibility-histogram', options, () => histogramFromAnalytics(store, query), () => histogramFromLegacy(store, query));
+  return r.value;
+}
