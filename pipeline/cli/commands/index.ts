@@ -1,10 +1,14 @@
 import type { Command } from '../command.js';
+import { backfillCommand } from './backfill.js';
+import { deleteAnalyticsCommand } from './delete-analytics.js';
 import { demoCommand } from './demo.js';
 import { generateCommand } from './generate.js';
 import { histogramCommand } from './histogram.js';
 import { migrateCommand } from './migrate.js';
 import { populateCommand } from './populate.js';
 import { schedulesCommand } from './schedules.js';
+import { verifyCommand } from './verify.js';
+import { summaryCommand } from './summary.js';
 
 /** Every command, in the order `tsi-etl --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -12,6 +16,10 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   generateCommand,
   populateCommand,
+  backfillCommand,
+  deleteAnalyticsCommand,
   schedulesCommand,
+  summaryCommand,
   histogramCommand,
+  verifyCommand,
 ];
