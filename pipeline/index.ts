@@ -24,3 +24,8 @@ export {
   type SkyMapBlock, type DistributionBlock, type ScheduleListing,
 } from '../queries/block-reads.js';
 export type { ReadOptions } from '../queries/read-options.js';
+export {
+  getScheduleSummary, getPriorityRates, getVisibilityBins, getHeatmapBins, getSummaryReport, hasSummaryAnalytics, deleteSummaryAnalytics,
+  type ScheduleSummary, type SummaryReport, type SummaryReadOptions,
+} from '../queries/summary-reads.js';
+export type { SummaryRow, PriorityRateRow, VisibilityBinRow, HeatmapBinRow } from '../stages/core/phase2-rows.js';

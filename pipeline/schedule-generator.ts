@@ -12,20 +12,25 @@
  *   (evening of day `startMjd + n`) is dark for 11 h around midnight
  *   `startMjd + n + 1`; those nights are the schedule's dark periods.
  * - Visibility on night `n`: the target is observable within the hour angle
- *   where it stands above 15° altitude, capped at ±4 h, intersected with the
- *   dark period; nights shorter than 1 h are dropped. Windows limited by the
+ *   where it stands above 15° altitude, capped at ±7 h, intersected with the
+ *   dark period, and at most 8 h (the 8 h nearest the transit); nights
+ *   shorter than 1 h are dropped. Windows limited by the
  *   target's rise, set or hour-angle cap drift 3.93 min earlier each night
  *   (one sidereal day is 0.99727 solar days); targets with |dec| > 75° never
  *   reach 15° (about 3.4% of a uniform sky: the "never visible" `[]` blocks).
- *   About 10% of nights are split in two by a constraint gap of 10–40 min.
+ *   About a third of nights are split in two by a constraint gap of
+ *   10–40 min. Together these give W10k (10,000 × 183 days) its ~180
+ *   periods and ~9 KB of JSON per block, as the issue describes.
  * - Scheduling: a greedy scheduler places about a third of the blocks (more
  *   likely at high priority) inside one of their visibility periods, on a
  *   minute grid of the dark time that it keeps free of overlaps. When the
  *   schedule is oversubscribed each window is clipped to a fair share of the
- *   dark time, so the scheduled fraction holds at any size up to about one
- *   scheduled block per dark minute. About 1% of the scheduled blocks are
- *   deliberate conflicts: each lies inside one regular window, so every
- *   conflict is exactly one overlapping pair.
+ *   dark time, so the scheduled fraction holds up to about one scheduled
+ *   block per dark minute (≈ 330k blocks over 183 nights); beyond that the
+ *   grid is full and the share falls (1M blocks × 183 nights: 12%), rather
+ *   than the schedule filling with overlaps. About 1% of the scheduled
+ *   blocks are deliberate conflicts: each lies inside one regular window, so
+ *   every conflict is exactly one overlapping pair.
  *
  * Memory is O(days), never O(blocks): per-night tables, the minute grid and
  * one reused PeriodBuffer; each block allocates its JSON string and its row.
@@ -72,7 +77,7 @@ export interface GeneratedBlock {
 /** 2025-01-01. */
 const DEFAULT_START_MJD = 60676;
 /** Part of the checksum: a change to the model must change the checksum of the data it produces. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 /** Ten years: the minute grid costs 2.6 KB per night. */
 const MAX_DAYS = 3660;
 
@@ -86,7 +91,9 @@ const DEG = Math.PI / 180;
 const DARK_MINUTES = 660;
 const DARK_HALF_DAYS = DARK_MINUTES / 2 / MINUTES_PER_DAY;
 const MIN_ALTITUDE_DEG = 15;
-const HOUR_ANGLE_LIMIT_DEG = 60;
+const HOUR_ANGLE_LIMIT_DEG = 105;
+/** Longest window one night: the issue's 1–8 h. */
+const MAX_WINDOW_DAYS = 8 / 24;
 const MIN_WINDOW_DAYS = 1 / 24;
 const MIN_SPLIT_GAP_MIN = 10;
 const MAX_SPLIT_GAP_MIN = 40;
@@ -95,16 +102,20 @@ const P_NULL_JSON = 0.01;
 const P_EMPTY_STRING_JSON = 0.005;
 const P_DUPLICATED_PERIOD = 0.005;
 const P_ZERO_LENGTH_PERIOD = 0.005;
-const P_SPLIT_NIGHT = 0.1;
+const P_SPLIT_NIGHT = 0.35;
 const P_CONSTRAINTS = 0.9;
 /** Conditional on a constraints row: 0.8 and 0.4 of all blocks. */
 const P_ALTITUDE_GIVEN_CONSTRAINTS = 0.8 / P_CONSTRAINTS;
 const P_AZIMUTH_GIVEN_CONSTRAINTS = 0.4 / P_CONSTRAINTS;
 const P_ONE_SIDE_NULL = 0.1;
 const P_OPEN_CONSTRAINT_WINDOW_SIDE = 0.05;
-/** Attempt probability rises linearly with priority from 0.2 (priority 1) to 0.5 (priority 10). */
-const P_SCHEDULE_LOW = 0.2;
-const P_SCHEDULE_HIGH = 0.5;
+/**
+ * Attempt probability rises linearly with priority from 0.225 (priority 1) to
+ * 0.525 (priority 10); the mean 0.375 over blocks with visibility gives about
+ * a third of all blocks scheduled.
+ */
+const P_SCHEDULE_LOW = 0.225;
+const P_SCHEDULE_HIGH = 0.525;
 const MEAN_SCHEDULE_ATTEMPT = (P_SCHEDULE_LOW + P_SCHEDULE_HIGH) / 2;
 const P_CONFLICT = 0.01;
 /** Share of the dark time the fair-share clip aims to fill, leaving room for fragmentation. */
@@ -141,12 +152,16 @@ export function describeSchedule(o: GenerateOptions): GeneratedSchedule {
 
 /**
  * Lazily yields `o.blocks` blocks, ordinals 1..blocks, deterministic for the
- * options. Nothing is computed before the first `next()`, and memory stays
- * O(days) however many blocks are drawn. Defaults as in `describeSchedule`.
+ * options. The options are checked at once; nothing else is computed before
+ * the first `next()`, and memory stays O(days) however many blocks are drawn.
+ * Defaults as in `describeSchedule`.
  * @throws RangeError naming the bad option.
  */
-export function* generateBlocks(o: GenerateOptions): Generator<GeneratedBlock> {
-  const r = resolveOptions(o);
+export function generateBlocks(o: GenerateOptions): Generator<GeneratedBlock> {
+  return blockStream(resolveOptions(o));
+}
+
+function* blockStream(r: ResolvedOptions): Generator<GeneratedBlock> {
   const rng = sfc32FromSeed(r.seed);
   const nights = new NightTable(r.startMjd, r.days);
   const scheduler = new GreedyScheduler(nights, r.blocks);
@@ -187,11 +202,12 @@ function sfc32FromSeed(seed: number): Rng {
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
     return (z ^ (z >>> 16)) | 0;
   };
-  sm = (seed >>> 0) ^ Math.imul(Math.floor(seed / 4294967296) | 0, 0x27d4eb2f);
+  sm = seed | 0;
   let a = splitmix32();
   let b = splitmix32();
   let c = splitmix32();
-  let d = splitmix32();
+  // The high bits go straight into the state, so distinct safe-integer seeds give distinct streams.
+  let d = splitmix32() ^ (Math.floor(seed / 4294967296) | 0);
   const next = (): number => {
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
@@ -343,7 +359,7 @@ function nextBlock(
   periods: PeriodBuffer,
   scheduler: GreedyScheduler,
 ): GeneratedBlock {
-  const raDeg = round6(rng() * 360);
+  const raDeg = round6(rng() * 360) % 360;
   const decDeg = round6(Math.asin(2 * rng() - 1) / DEG);
   const target = {
     name: `TGT-${ordinal.toString().padStart(7, '0')}`,
@@ -376,7 +392,7 @@ function nextBlock(
   const priority = drawPriority(rng);
   const minObservationSec = 600 + 60 * Math.floor(rng() * 51);
   const lowestRequested = Math.max(1800, minObservationSec);
-  const requestedSec = lowestRequested + 300 * Math.floor(rng() * ((14400 - lowestRequested) / 300 + 1));
+  const requestedSec = lowestRequested + 300 * Math.floor(rng() * (Math.floor((14400 - lowestRequested) / 300) + 1));
 
   const kind = rng();
   let json: string | null;
@@ -441,8 +457,14 @@ function fillVisibility(periods: PeriodBuffer, rng: Rng, nights: NightTable, raD
     // Hour angle at midnight in [-180, 180): the transit nearest midnight is that many sidereal degrees away.
     const haDeg = mod360(nights.siderealDeg[n] - raDeg + 180) - 180;
     const transit = midnight - haDeg / SIDEREAL_DEG_PER_DAY;
-    const start = Math.max(midnight - DARK_HALF_DAYS, transit - upHalfDays);
-    const stop = Math.min(midnight + DARK_HALF_DAYS, transit + upHalfDays);
+    let start = Math.max(midnight - DARK_HALF_DAYS, transit - upHalfDays);
+    let stop = Math.min(midnight + DARK_HALF_DAYS, transit + upHalfDays);
+    if (stop - start > MAX_WINDOW_DAYS) {
+      // Keep the 8 h nearest the transit.
+      const center = Math.min(Math.max(transit, start + MAX_WINDOW_DAYS / 2), stop - MAX_WINDOW_DAYS / 2);
+      start = center - MAX_WINDOW_DAYS / 2;
+      stop = center + MAX_WINDOW_DAYS / 2;
+    }
     if (stop - start < MIN_WINDOW_DAYS) continue;
     if (rng() < P_SPLIT_NIGHT) {
       const gap = (MIN_SPLIT_GAP_MIN + (MAX_SPLIT_GAP_MIN - MIN_SPLIT_GAP_MIN) * rng()) / MINUTES_PER_DAY;
@@ -500,7 +522,7 @@ function mod360(x: number): number {
   return m < 0 ? m + 360 : m;
 }
 
-// A 5-digit MJD with 10 decimals is 15 significant digits: exact through a double, so it prints as rounded.
+// A 5-digit MJD with 10 decimals has 15 significant digits, which a double round-trips: it prints as rounded.
 function round10(x: number): number {
   return Math.round(x * 1e10) / 1e10;
 }
