@@ -108,7 +108,7 @@ export async function populateSchedule(
     }
     const invalid = processor.invalidBlockIds;
     await writeBatch(tx, objectRowsBatch(ANALYTICS_RUNS, scheduleId, [{
-      phases: phases.join(','),
+      phases: [...new Set([...tx.keptPhases, ...phases])].sort().join(','),
       source_fingerprint: snapshot.fingerprint,
       n_bins: config.nBins,
       bin_duration_seconds: config.binSeconds,

@@ -56,6 +56,12 @@ export interface WriteTx {
   rollback(): Promise<void>;
 }
 
+/** The replacement of a schedule's analytics, with what it leaves in place. */
+export interface AnalyticsReplaceTx extends WriteTx {
+  /** Phases that had analytics before and are not being replaced (their rows stay). */
+  readonly keptPhases: readonly Phase[];
+}
+
 export interface NewSchedule {
   schedule_name: string;
   checksum: string;
@@ -103,8 +109,11 @@ export interface Store {
    * any other populate of the same schedule, then deletes the rows of the
    * given phases' tables (and the run record) inside the transaction.
    */
-  beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[]): Promise<WriteTx>;
-  /** Deletes analytics of the given phases in one transaction; returns rows deleted. */
+  beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[]): Promise<AnalyticsReplaceTx>;
+  /**
+   * Deletes analytics of the given phases in one transaction; the run record
+   * keeps the other phases. Returns rows deleted.
+   */
   deleteAnalytics(scheduleId: number, phases: readonly Phase[]): Promise<number>;
   beginSourceLoad(): Promise<SourceLoadTx>;
   /**

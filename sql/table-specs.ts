@@ -177,6 +177,12 @@ export const PHASE_TABLES = {
 export type Phase = keyof typeof PHASE_TABLES;
 export const ALL_PHASES: readonly Phase[] = [1, 2, 3];
 
+/** The phases a run record (`"1,2,3"`) still holds after deleting `deleted`. */
+export function remainingPhases(recorded: string | null, deleted: readonly Phase[]): Phase[] {
+  if (!recorded) return [];
+  return recorded.split(',').map(Number).filter((p): p is Phase => (p === 1 || p === 2 || p === 3) && !deleted.includes(p));
+}
+
 /** The source tables the generator and `import` load, in dependency order. */
 export const SOURCE_TABLES = {
   targets: table('targets', 'source', [

@@ -8,6 +8,7 @@ import { selectSourceAggregates, selectSourceBlocks } from '../queries/source-bl
 import type { Database } from '../schema.js';
 import { sourceFingerprint, type SourceAggregates } from '../source-fingerprint.js';
 import type {
+  AnalyticsReplaceTx,
   MigrationReport,
   NewSchedule,
   NextSourceIds,
@@ -18,7 +19,7 @@ import type {
   StoreCapabilities,
   WriteTx,
 } from '../store.js';
-import { ANALYTICS_RUNS, PHASE_TABLES, type Phase, type RowBatch, type TableSpec } from '../table-specs.js';
+import { ANALYTICS_RUNS, PHASE_TABLES, remainingPhases, type Phase, type RowBatch, type TableSpec } from '../table-specs.js';
 import { SQLITE_DEFAULTS, type SqliteStoreConfig } from './sqlite-store-config.js';
 
 type Connection = BetterSqlite3.Database;
@@ -256,11 +257,13 @@ export class SqliteStore implements Store {
     }
   }
 
-  async beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[]): Promise<WriteTx> {
+  async beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[]): Promise<AnalyticsReplaceTx> {
     const release = await this.#beginWrite();
     try {
-      this.#deletePhases(scheduleId, phases);
-      return this.#makeTx(release);
+      const { keptPhases } = this.#deletePhases(scheduleId, phases);
+      // The populate writes a fresh run record (with the kept phases added).
+      this.#statement(`DELETE FROM ${ANALYTICS_RUNS.name} WHERE schedule_id = ?`).run(scheduleId);
+      return { ...this.#makeTx(release), keptPhases };
     } catch (error) {
       this.#writer.exec('ROLLBACK');
       release();
@@ -268,21 +271,25 @@ export class SqliteStore implements Store {
     }
   }
 
-  #deletePhases(scheduleId: number, phases: readonly Phase[]): number {
+  /** Deletes the phases' rows; the run record keeps the phases that remain (or goes). */
+  #deletePhases(scheduleId: number, phases: readonly Phase[]): { deleted: number; keptPhases: Phase[] } {
     let deleted = 0;
     for (const phase of phases) {
       for (const table of PHASE_TABLES[phase]) {
         deleted += this.#statement(`DELETE FROM ${table.name} WHERE schedule_id = ?`).run(scheduleId).changes;
       }
     }
-    this.#statement(`DELETE FROM ${ANALYTICS_RUNS.name} WHERE schedule_id = ?`).run(scheduleId);
-    return deleted;
+    const run = this.#statement(`SELECT phases FROM ${ANALYTICS_RUNS.name} WHERE schedule_id = ?`).get(scheduleId) as { phases: string } | undefined;
+    const keptPhases = remainingPhases(run?.phases ?? null, phases);
+    if (keptPhases.length === 0) this.#statement(`DELETE FROM ${ANALYTICS_RUNS.name} WHERE schedule_id = ?`).run(scheduleId);
+    else this.#statement(`UPDATE ${ANALYTICS_RUNS.name} SET phases = ? WHERE schedule_id = ?`).run(keptPhases.join(','), scheduleId);
+    return { deleted, keptPhases };
   }
 
   async deleteAnalytics(scheduleId: number, phases: readonly Phase[]): Promise<number> {
     const release = await this.#beginWrite();
     try {
-      const deleted = this.#deletePhases(scheduleId, phases);
+      const { deleted } = this.#deletePhases(scheduleId, phases);
       this.#writer.exec('COMMIT');
       return deleted;
     } catch (error) {

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../sql/sqlite/sqlite-store.js';
+import { TsiError, UnknownScheduleError } from '../../pipeline/errors.js';
+import { populateSchedule } from '../../pipeline/populate.js';
+import { listSchedules } from '../../queries/block-reads.js';
+import { BLOCKS_ANALYTICS } from '../../sql/table-specs.js';
+import { insertSchedule, periodsJson, tableRows, withStore } from '../helpers.js';
+
+describe('SqliteStore', () => {
+  it('migrates idempotently and refuses a database file that does not exist', async () => {
+    await withStore(async (store) => {
+      const again = await store.migrate();
+      expect(again.applied).toEqual([]);
+      expect(again.alreadyApplied).toHaveLength(5);
+      await store.healthcheck();
+    });
+    expect(() => new SqliteStore({ path: '/nonexistent/dir/x.db' })).toThrow(TsiError);
+    expect(() => new SqliteStore({ path: '/nonexistent/dir/x.db' })).toThrow(/does not exist.*tsi-etl migrate/);
+  });
+
+  it('streams a schedule in block-id order, in chunks, with its priority range', async () => {
+    await withStore(async (store) => {
+      const { scheduleId, blockIds } = await insertSchedule(store, [{ json: '[]', priority: 4 }, { json: null, priority: 1 }, { json: '[]', priority: 9 }]);
+      const snapshot = await store.openSource(scheduleId);
+      expect([snapshot.blockCount, snapshot.priorityMin, snapshot.priorityMax]).toEqual([3, 1, 9]);
+      const chunks = [];
+      for await (const chunk of snapshot.blocks(2)) chunks.push(chunk.map((r) => r.blockId));
+      await snapshot.close();
+      expect(chunks).toEqual([blockIds.slice(0, 2), blockIds.slice(2)]);
+      await expect(store.openSource(12345)).rejects.toBeInstanceOf(UnknownScheduleError);
+    });
+  });
+
+  it('rolls back a replace: the old analytics stay', async () => {
+    await withStore(async (store) => {
+      const { scheduleId } = await insertSchedule(store, [{ json: periodsJson([[60000, 60001]]) }]);
+      await populateSchedule(store, scheduleId);
+      const before = await tableRows(store, BLOCKS_ANALYTICS.name, scheduleId);
+      const tx = await store.beginAnalyticsReplace(scheduleId, [1, 2, 3]);
+      expect(tx.keptPhases).toEqual([]);
+      expect(await tableRows(store, BLOCKS_ANALYTICS.name, scheduleId)).toEqual(before); // readers see the old rows meanwhile
+      await tx.rollback();
+      expect(await tableRows(store, BLOCKS_ANALYTICS.name, scheduleId)).toEqual(before);
+    });
+  });
+
+  it('deleting some phases keeps the others and their run record; a later populate of one phase keeps the rest listed', async () => {
+    await withStore(async (store) => {
+      const { scheduleId } = await insertSchedule(store, [{ json: periodsJson([[60000, 60001]]) }]);
+      await populateSchedule(store, scheduleId);
+      expect(await store.deleteAnalytics(scheduleId, [2])).toBeGreaterThan(0);
+      expect((await listSchedules(store))[0].analytics_phases).toBe('1,3');
+      await populateSchedule(store, scheduleId, { phases: [2] });
+      expect((await listSchedules(store))[0].analytics_phases).toBe('1,2,3');
+      await store.deleteAnalytics(scheduleId, [1, 2, 3]);
+      expect((await listSchedules(store))[0].has_analytics).toBe(false);
+      expect(await tableRows(store, BLOCKS_ANALYTICS.name, scheduleId)).toEqual([]);
+    });
+  });
+
+  it('lets one worker claim a schedule at a time, and takes over stale claims', async () => {
+    await withStore(async (store) => {
+      expect(await store.tryClaimSchedule(1, 'a')).toBe(true);
+      expect(await store.tryClaimSchedule(1, 'b')).toBe(false);
+      await store.releaseSchedule(1, 'a');
+      expect(await store.tryClaimSchedule(1, 'b')).toBe(true);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(await store.tryClaimSchedule(1, 'c', 5)).toBe(true);
+    });
+  });
+});
