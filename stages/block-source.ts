@@ -16,6 +16,9 @@ export function blockSource(snapshot: SourceSnapshot, chunkRows: number, metrics
       metrics.seconds.read += now() - t0;
       if (next.done) return;
       yield next.value;
+      // SQLite reads are synchronous: yield to the event loop once per chunk so
+      // timers (progress, heartbeats) and I/O of an embedding app still run.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
   return Readable.from(timed(), { objectMode: true, highWaterMark: 2 });
