@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../schema.js';
 
 /**
@@ -38,8 +38,15 @@ export function selectSourceBlocks(db: Kysely<Database>, scheduleId: number) {
  * the JSON) and cheap aggregates of every source column, for the fingerprint.
  * `jsonSize` is the dialect's byte length of the JSON column (SQLite
  * `length(CAST(x AS BLOB))`, T-SQL `DATALENGTH(x)`): reading a length is far
- * cheaper than hashing 100 MB of text.
+ * cheaper than hashing 100 MB of text. Floats are summed as integers of
+ * millionths, so the sums are exact and do not depend on the order in which
+ * a parallel plan adds them.
  */
+/** A float as an integer count of millionths: `CAST(ROUND(x * 1e6, 0) AS BIGINT)` in both dialects. */
+function micro(x: RawBuilder<unknown>): RawBuilder<number> {
+  return sql<number>`CAST(ROUND((${x}) * 1000000, 0) AS BIGINT)`;
+}
+
 export function selectSourceAggregates(db: Kysely<Database>, scheduleId: number, jsonSize: (column: string) => ReturnType<typeof sql.raw>) {
   return db
     .selectFrom('schedule_scheduling_blocks as ssb')
@@ -52,10 +59,10 @@ export function selectSourceAggregates(db: Kysely<Database>, scheduleId: number,
       eb.fn.countAll<number>().as('blockCount'),
       eb.fn.min<number | null>('sb.priority').as('priorityMin'),
       eb.fn.max<number | null>('sb.priority').as('priorityMax'),
-      sql<number | null>`SUM(sb.priority * (1 + sb.scheduling_block_id % 7))`.as('prioritySum'),
+      sql<number | null>`SUM(${micro(sql`sb.priority`)} * (1 + sb.scheduling_block_id % 7))`.as('prioritySum'),
       sql<number | null>`SUM(sb.scheduling_block_id + sb.requested_duration_sec * 3 + sb.min_observation_sec * 5)`.as('intSum'),
-      sql<number | null>`SUM(COALESCE(ssb.start_time_mjd, -1) + COALESCE(ssb.stop_time_mjd, -2) * 3)`.as('windowSum'),
-      sql<number | null>`SUM(t.ra_deg + t.dec_deg * 3 + COALESCE(ac.min_alt_deg, -1) * 5 + COALESCE(ac.max_alt_deg, -1) * 7 + COALESCE(az.min_az_deg, -1) * 11 + COALESCE(az.max_az_deg, -1) * 13)`.as('geometrySum'),
+      sql<number | null>`SUM(${micro(sql`COALESCE(ssb.start_time_mjd, -1)`)} + ${micro(sql`COALESCE(ssb.stop_time_mjd, -2)`)} * 3)`.as('windowSum'),
+      sql<number | null>`SUM(${micro(sql`t.ra_deg + t.dec_deg * 3 + COALESCE(ac.min_alt_deg, -1) * 5 + COALESCE(ac.max_alt_deg, -1) * 7 + COALESCE(az.min_az_deg, -1) * 11 + COALESCE(az.max_az_deg, -1) * 13`)})`.as('geometrySum'),
       sql<number | null>`SUM(COALESCE(${jsonSize('sb.visibility_periods_json')}, -1) * (1 + sb.scheduling_block_id % 13))`.as('jsonSizeSum'),
     ])
     .where('ssb.schedule_id', '=', scheduleId);

@@ -15,7 +15,7 @@ import {
   hasSummaryAnalytics,
   type SummaryReadOptions,
 } from '../../queries/summary-reads.js';
-import type { Store, WriteTx } from '../../sql/store.js';
+import type { AnalyticsReplaceTx, Store } from '../../sql/store.js';
 import type { SqliteStore } from '../../sql/sqlite/sqlite-store.js';
 import { close, insertSchedule, periodsJson, tableRows, withStore } from '../helpers.js';
 
@@ -236,7 +236,8 @@ describe('atomic replacement', () => {
     const begin = store.beginAnalyticsReplace.bind(store);
     vi.spyOn(store, 'beginAnalyticsReplace').mockImplementation(async (id, phases) => {
       const tx = await begin(id, phases);
-      const recorded: WriteTx = {
+      const recorded: AnalyticsReplaceTx = {
+        keptPhases: tx.keptPhases,
         insert: (table, batch) => {
           tables.push(table.name);
           return tx.insert(table, batch);

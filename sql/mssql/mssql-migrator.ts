@@ -1,0 +1,64 @@
+import mssql from 'mssql';
+import { TsiError } from '../../pipeline/errors.js';
+import { migrationFiles, type MigrationFile } from '../migration-files.js';
+import type { MigrationReport } from '../store.js';
+import { getAppLock, MIGRATION_LOCK } from './mssql-app-lock.js';
+import { splitGoBatches } from './go-batches.js';
+import { inTransaction } from './mssql-transaction.js';
+
+const CREATE_MIGRATIONS_TABLE = `IF OBJECT_ID(N'dbo.schema_migrations', N'U') IS NULL
+CREATE TABLE dbo.schema_migrations (
+  version NVARCHAR(32) NOT NULL CONSTRAINT pk_schema_migrations PRIMARY KEY,
+  name NVARCHAR(256) NOT NULL,
+  applied_at DATETIME2 NOT NULL CONSTRAINT df_schema_migrations_applied_at DEFAULT SYSUTCDATETIME()
+)`;
+
+const RECORD_VERSION = `INSERT INTO dbo.schema_migrations (version, name)
+SELECT @version, @name WHERE NOT EXISTS (SELECT 1 FROM dbo.schema_migrations WHERE version = @version)`;
+
+/** Holds the migration lock for the transaction, so concurrent migrators run one after the other. */
+async function lockMigrations(transaction: mssql.Transaction, timeoutMs: number): Promise<void> {
+  const code = await getAppLock(transaction, MIGRATION_LOCK, timeoutMs);
+  if (code < 0) throw new TsiError(`another process is migrating this database (waited ${timeoutMs} ms; sp_getapplock returned ${code})`);
+}
+
+/**
+ * Applies the numbered files of `sql/mssql/` that `dbo.schema_migrations`
+ * does not list, each in its own transaction under the migration lock:
+ * the version row first, then each GO batch as sqlcmd would send it.
+ * Running it twice applies nothing the second time.
+ */
+export async function migrate(pool: mssql.ConnectionPool, lockTimeoutMs: number): Promise<MigrationReport> {
+  await inTransaction(pool, async (transaction) => {
+    await lockMigrations(transaction, lockTimeoutMs);
+    await new mssql.Request(transaction).batch(CREATE_MIGRATIONS_TABLE);
+  });
+  const report: MigrationReport = { applied: [], alreadyApplied: [] };
+  for (const file of migrationFiles('mssql')) {
+    const applied = await inTransaction(pool, async (transaction) => {
+      await lockMigrations(transaction, lockTimeoutMs);
+      const recorded = await new mssql.Request(transaction)
+        .input('version', mssql.NVarChar(32), file.version)
+        .input('name', mssql.NVarChar(256), file.name)
+        .query(RECORD_VERSION);
+      if (recorded.rowsAffected[0] === 0) return false;
+      for (const batch of splitGoBatches(file.sql)) await new mssql.Request(transaction).batch(batch);
+      return true;
+    }).catch((error: unknown) => {
+      throw new TsiError(`migration ${file.name} failed: ${(error as Error).message}`, { cause: error });
+    });
+    (applied ? report.applied : report.alreadyApplied).push(file.name);
+  }
+  return report;
+}
+
+/** The migration files not yet applied (all of them on a database never migrated). */
+export async function missingMigrations(pool: mssql.ConnectionPool): Promise<MigrationFile[]> {
+  const exists = await pool.request().query<{ id: number | null }>(`SELECT OBJECT_ID(N'dbo.schema_migrations', N'U') AS id`);
+  const applied = new Set<string>();
+  if (exists.recordset[0].id !== null) {
+    const versions = await pool.request().query<{ version: string }>('SELECT version FROM dbo.schema_migrations');
+    for (const row of versions.recordset) applied.add(row.version);
+  }
+  return migrationFiles('mssql').filter((f) => !applied.has(f.version));
+}

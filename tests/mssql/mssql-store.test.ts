@@ -1,0 +1,132 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DuplicateScheduleError, TsiError } from '../../pipeline/errors.js';
+import { MssqlStore } from '../../sql/mssql/mssql-store.js';
+import { installFakeServer, type FakeServer } from './fake-mssql.js';
+
+const URL = 'mssql://etl:pw@db.example.com/tsi';
+let server: FakeServer;
+let store: MssqlStore;
+
+beforeEach(async () => {
+  server = installFakeServer();
+  store = await MssqlStore.connect(URL);
+});
+
+afterEach(async () => {
+  await store.close();
+  vi.restoreAllMocks();
+});
+
+const PHASE_2_DELETES = ['schedule_summary_analytics', 'schedule_priority_rates', 'schedule_visibility_bins', 'schedule_heatmap_bins'].map(
+  (t) => `tx1 query: delete from "analytics"."${t}" where "schedule_id" = @1`,
+);
+const SELECT_RUN = 'tx1 query: select "phases" from "analytics"."schedule_analytics_runs" where "schedule_id" = @1';
+const UPDATE_RUN = 'tx1 query: update "analytics"."schedule_analytics_runs" set "phases" = @1 where "schedule_id" = @2';
+const DELETE_RUN = 'tx1 query: delete from "analytics"."schedule_analytics_runs" where "schedule_id" = @1';
+
+/** The fake's answers: 3 rows per delete, and a run record of phases 1,2,3. */
+function withRunRecord(): void {
+  server.answer = (text) => (text.startsWith('select "phases"') ? { rows: [{ phases: '1,2,3' }] } : text.startsWith('delete') ? { rowsAffected: 3 } : {});
+}
+
+describe('MssqlStore.connect', () => {
+  it('reports a redacted description and what the pool allows', async () => {
+    expect(store.description).toBe('mssql://etl:***@db.example.com/tsi');
+    expect(store.capabilities).toEqual({ dialect: 'mssql', maxParameters: 2000, maxConcurrentWrites: 4, bulkLoad: true });
+    const small = await MssqlStore.connect('mssql://etl:pw@db.example.com/other', { poolMax: 7 });
+    expect(small.capabilities.maxConcurrentWrites).toBe(2);
+    await small.close();
+    await expect(MssqlStore.connect('mssql://etl:pw@db.example.com/tiny', { poolMax: 3 })).rejects.toThrow(TsiError);
+  });
+
+  it('closes the shared pool only when its last store closes', async () => {
+    const second = await MssqlStore.connect(URL);
+    expect(server.connects).toBe(1);
+    await second.close();
+    expect(server.closes).toBe(0);
+  });
+});
+
+describe('MssqlStore writes', () => {
+  it('replaces phases under the schedule lock, keeping the other phases of the run record', async () => {
+    withRunRecord();
+    const tx = await store.beginAnalyticsReplace(5, [2]);
+    expect(tx.keptPhases).toEqual([1, 3]);
+    await tx.commit();
+    await tx.rollback();
+    await expect(tx.commit()).rejects.toThrow('write transaction already finished');
+    expect(server.log).toEqual([
+      'tx1 begin',
+      'tx1 exec sp_getapplock tsi-etl:schedule:5 Exclusive Transaction 300000',
+      ...PHASE_2_DELETES,
+      SELECT_RUN,
+      UPDATE_RUN,
+      DELETE_RUN,
+      'tx1 commit',
+    ]);
+  });
+
+  it('deletes phases in one locked transaction and counts the rows', async () => {
+    withRunRecord();
+    expect(await store.deleteAnalytics(5, [2])).toBe(12);
+    expect(server.log).toEqual(['tx1 begin', 'tx1 exec sp_getapplock tsi-etl:schedule:5 Exclusive Transaction 300000', ...PHASE_2_DELETES, SELECT_RUN, UPDATE_RUN, 'tx1 commit']);
+  });
+
+  it('fails without deleting anything when another process holds the schedule past the timeout', async () => {
+    const impatient = await MssqlStore.connect(URL, { lockTimeoutMs: 50 });
+    server.lockResult = () => -1;
+    await expect(impatient.beginAnalyticsReplace(5, [1])).rejects.toThrow(
+      'schedule 5 is being populated by another process (its lock was not granted within 50 ms; sp_getapplock returned -1)',
+    );
+    expect(server.log).toEqual(['tx1 begin', 'tx1 exec sp_getapplock tsi-etl:schedule:5 Exclusive Transaction 50', 'tx1 rollback']);
+    await impatient.close();
+  });
+
+  it('creates a schedule, refusing a known checksum, and continues the ids under table locks', async () => {
+    server.answer = (text, p) => {
+      if (text.includes('WHERE checksum = @1')) return { rows: p['1'] === 'known' ? [{ schedule_id: 3 }] : [] };
+      if (text.startsWith('insert into "dbo"."schedules"')) return { rows: [{ schedule_id: 77 }] };
+      if (text.includes('MAX(')) return { rows: [{ target_id: 10, altitude_constraints_id: null, azimuth_constraints_id: 4, constraints_id: 9, scheduling_block_id: 1000 }] };
+      return {};
+    };
+    const tx = await store.beginSourceLoad();
+    expect(await tx.createSchedule({ schedule_name: 'n', checksum: 'new', dark_periods_json: null })).toBe(77);
+    await expect(tx.createSchedule({ schedule_name: 'n', checksum: 'known', dark_periods_json: null })).rejects.toEqual(new DuplicateScheduleError('known', 3));
+    expect(await tx.nextSourceIds()).toEqual({ target_id: 11, altitude_constraints_id: 1, azimuth_constraints_id: 5, constraints_id: 10, scheduling_block_id: 1001 });
+    await tx.rollback();
+    expect(server.log[1]).toBe('tx1 query: SELECT schedule_id FROM [dbo].[schedules] WITH (UPDLOCK, HOLDLOCK) WHERE checksum = @1');
+    expect(server.log[2]).toBe('tx1 query: insert into "dbo"."schedules" ("schedule_name", "checksum", "dark_periods_json") output "inserted"."schedule_id" values (@1, @2, @3)');
+    expect(server.log[4]).toBe(
+      'tx1 query: SELECT (SELECT MAX(target_id) FROM [dbo].[targets] WITH (TABLOCKX, HOLDLOCK)) AS target_id, ' +
+        '(SELECT MAX(altitude_constraints_id) FROM [dbo].[altitude_constraints] WITH (TABLOCKX, HOLDLOCK)) AS altitude_constraints_id, ' +
+        '(SELECT MAX(azimuth_constraints_id) FROM [dbo].[azimuth_constraints] WITH (TABLOCKX, HOLDLOCK)) AS azimuth_constraints_id, ' +
+        '(SELECT MAX(constraints_id) FROM [dbo].[constraints] WITH (TABLOCKX, HOLDLOCK)) AS constraints_id, ' +
+        '(SELECT MAX(scheduling_block_id) FROM [dbo].[scheduling_blocks] WITH (TABLOCKX, HOLDLOCK)) AS scheduling_block_id',
+    );
+    expect(server.log.at(-1)).toBe('tx1 rollback');
+  });
+});
+
+describe('MssqlStore claims', () => {
+  it('holds a claim as a transaction-owned lock taken without waiting, until its owner releases it', async () => {
+    expect(await store.tryClaimSchedule(9, 'a')).toBe(true);
+    expect(await store.tryClaimSchedule(9, 'b')).toBe(false);
+    await store.releaseSchedule(9, 'b');
+    expect(server.log).toEqual(['tx1 begin', 'tx1 exec sp_getapplock tsi-etl:claim:9 Exclusive Transaction 0']);
+    await store.releaseSchedule(9, 'a');
+    expect(server.log.at(-1)).toBe('tx1 rollback');
+  });
+
+  it('answers false, holding nothing, when another session has the claim', async () => {
+    server.lockResult = () => -1;
+    expect(await store.tryClaimSchedule(9, 'a')).toBe(false);
+    expect(server.log).toEqual(['tx1 begin', 'tx1 exec sp_getapplock tsi-etl:claim:9 Exclusive Transaction 0', 'tx1 rollback']);
+  });
+
+  it('gives held claims back when the store closes', async () => {
+    await store.tryClaimSchedule(9, 'a');
+    await store.close();
+    expect(server.log.at(-1)).toBe('tx1 rollback');
+    expect(server.closes).toBe(1);
+  });
+});
