@@ -13,6 +13,8 @@ export type { Database } from '../sql/schema.js';
 export { ALL_PHASES, type Phase } from '../sql/table-specs.js';
 export { populateSchedule, type PopulateSummary } from './populate.js';
 export { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './config.js';
+export { backfill, newClaimOwner, claimOwnerIsGone, type BackfillOptions, type BackfillReport, type BackfillProgress, type BackfillMode } from './backfill.js';
+export { verifySchedule, type VerifyReport } from './verify.js';
 export { loadGeneratedSchedule, type LoadSummary } from './load-schedule.js';
 export { generateBlocks, describeSchedule, type GenerateOptions, type GeneratedBlock } from './schedule-generator.js';
 export { createLogger, silentLogger, type Logger, type LoggerOptions } from './logger.js';
@@ -29,3 +31,7 @@ export {
   type ScheduleSummary, type SummaryReport, type SummaryReadOptions,
 } from '../queries/summary-reads.js';
 export type { SummaryRow, PriorityRateRow, VisibilityBinRow, HeatmapBinRow } from '../stages/core/phase2-rows.js';
+export {
+  getVisibilityHistogram, getVisibilityMetadata, hasVisibilityTimeBins, deleteVisibilityTimeBins,
+  type HistogramQuery, type HistogramBin, type VisibilityMetadata,
+} from '../queries/visibility-reads.js';

@@ -110,8 +110,9 @@ export async function populateSchedule(
     await writeBatch(tx, objectRowsBatch(ANALYTICS_RUNS, scheduleId, [{
       phases: [...new Set([...tx.keptPhases, ...phases])].sort().join(','),
       source_fingerprint: snapshot.fingerprint,
-      n_bins: config.nBins,
-      bin_duration_seconds: config.binSeconds,
+      // Phases kept from the previous run keep the settings they were computed with.
+      n_bins: phases.includes(2) ? config.nBins : (tx.keptNBins ?? config.nBins),
+      bin_duration_seconds: phases.includes(3) ? config.binSeconds : (tx.keptBinSeconds ?? config.binSeconds),
       block_count: metrics.blocksRead,
       invalid_block_count: invalid.length,
       invalid_block_ids: invalid.length > 0 ? JSON.stringify(invalid.slice(0, STORED_INVALID_IDS)) : null,

@@ -32,6 +32,8 @@ export interface StoreCapabilities {
   readonly maxConcurrentWrites: number;
   /** Large tables go through a bulk-load path rather than INSERT statements. */
   readonly bulkLoad: boolean;
+  /** Claims are rows that outlive a killed process (SQLite); SQL Server's session locks die with it. */
+  readonly claimsOutliveProcesses: boolean;
 }
 
 /** A snapshot of one schedule's source, taken before streaming starts. */
@@ -60,6 +62,16 @@ export interface WriteTx {
 export interface AnalyticsReplaceTx extends WriteTx {
   /** Phases that had analytics before and are not being replaced (their rows stay). */
   readonly keptPhases: readonly Phase[];
+  /** The previous run's histogram bins and time-bin width, which kept phases 2 and 3 were computed with. */
+  readonly keptNBins: number | null;
+  readonly keptBinSeconds: number | null;
+}
+
+/** What a schedule's run record says, as the stores read it before replacing. */
+export interface RunRecordSettings {
+  phases: string;
+  n_bins: number;
+  bin_duration_seconds: number;
 }
 
 export interface NewSchedule {

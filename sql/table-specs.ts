@@ -177,6 +177,16 @@ export const PHASE_TABLES = {
 export type Phase = keyof typeof PHASE_TABLES;
 export const ALL_PHASES: readonly Phase[] = [1, 2, 3];
 
+/** What a replace leaves of the previous run: its other phases and the settings they were computed with. */
+export function keptRun(record: { phases: string; n_bins: number; bin_duration_seconds: number } | undefined, replaced: readonly Phase[]) {
+  const keptPhases = remainingPhases(record?.phases ?? null, replaced);
+  return {
+    keptPhases,
+    keptNBins: keptPhases.length > 0 && record ? Number(record.n_bins) : null,
+    keptBinSeconds: keptPhases.length > 0 && record ? Number(record.bin_duration_seconds) : null,
+  };
+}
+
 /** The phases a run record (`"1,2,3"`) still holds after deleting `deleted`. */
 export function remainingPhases(recorded: string | null, deleted: readonly Phase[]): Phase[] {
   if (!recorded) return [];

@@ -14,9 +14,10 @@ import type {
   SourceSnapshot,
   Store,
   StoreCapabilities,
+  RunRecordSettings,
   WriteTx,
 } from '../store.js';
-import { ANALYTICS_RUNS, PHASE_TABLES, remainingPhases, SOURCE_TABLES, type Phase } from '../table-specs.js';
+import { ANALYTICS_RUNS, PHASE_TABLES, keptRun, SOURCE_TABLES, type Phase } from '../table-specs.js';
 import { parseConnectionString, redactConnectionString } from './connection-string.js';
 import { getAppLock, scheduleClaimLock, scheduleWriteLock } from './mssql-app-lock.js';
 import { bindParameters, executeStatement, mssqlKysely, type SqlStatement } from './mssql-driver.js';
@@ -118,6 +119,7 @@ export class MssqlStore implements Store {
       maxParameters: MSSQL_MAX_PARAMETERS,
       maxConcurrentWrites: Math.floor((lease.max - 1) / CONNECTIONS_PER_WRITE),
       bulkLoad: true,
+      claimsOutliveProcesses: false,
     });
   }
 
@@ -192,7 +194,7 @@ export class MssqlStore implements Store {
   }
 
   /** Deletes the phases' rows; the run record keeps the phases that remain (or goes). */
-  async #deletePhases(transaction: mssql.Transaction, scheduleId: number, phases: readonly Phase[]): Promise<{ deleted: number; keptPhases: Phase[] }> {
+  async #deletePhases(transaction: mssql.Transaction, scheduleId: number, phases: readonly Phase[]): Promise<{ deleted: number; kept: ReturnType<typeof keptRun> }> {
     const run = <R>(statement: SqlStatement) => executeStatement<R>(new mssql.Request(transaction), statement);
     let deleted = 0;
     for (const phase of phases) {
@@ -200,11 +202,12 @@ export class MssqlStore implements Store {
         deleted += (await run(this.db.deleteFrom(table.name).where('schedule_id', '=', scheduleId).compile())).rowsAffected;
       }
     }
-    const record = await run<{ phases: string }>(this.db.selectFrom('schedule_analytics_runs').select('phases').where('schedule_id', '=', scheduleId).compile());
-    const keptPhases = remainingPhases(record.rows[0]?.phases ?? null, phases);
+    const record = await run<RunRecordSettings>(this.db.selectFrom('schedule_analytics_runs').select(['phases', 'n_bins', 'bin_duration_seconds']).where('schedule_id', '=', scheduleId).compile());
+    const kept = keptRun(record.rows[0], phases);
+    const { keptPhases } = kept;
     if (keptPhases.length === 0) await this.#deleteRunRecord(transaction, scheduleId);
     else await run(this.db.updateTable('schedule_analytics_runs').set({ phases: keptPhases.join(',') }).where('schedule_id', '=', scheduleId).compile());
-    return { deleted, keptPhases };
+    return { deleted, kept };
   }
 
   async #deleteRunRecord(transaction: mssql.Transaction, scheduleId: number): Promise<void> {
@@ -240,10 +243,10 @@ export class MssqlStore implements Store {
     const transaction = await beginTransaction(this.#pool);
     try {
       await this.#lockSchedule(transaction, scheduleId);
-      const { keptPhases } = await this.#deletePhases(transaction, scheduleId, phases);
+      const { kept } = await this.#deletePhases(transaction, scheduleId, phases);
       // The populate writes a fresh run record (with the kept phases added).
       await this.#deleteRunRecord(transaction, scheduleId);
-      return { ...this.#writeTx(transaction), keptPhases };
+      return { ...this.#writeTx(transaction), ...kept };
     } catch (error) {
       await rollbackQuietly(transaction);
       throw error;

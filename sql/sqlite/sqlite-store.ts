@@ -9,6 +9,7 @@ import type { Database } from '../schema.js';
 import { sourceFingerprint, type SourceAggregates } from '../source-fingerprint.js';
 import type {
   AnalyticsReplaceTx,
+  RunRecordSettings,
   MigrationReport,
   NewSchedule,
   NextSourceIds,
@@ -19,7 +20,7 @@ import type {
   StoreCapabilities,
   WriteTx,
 } from '../store.js';
-import { ANALYTICS_RUNS, PHASE_TABLES, remainingPhases, type Phase, type RowBatch, type TableSpec } from '../table-specs.js';
+import { ANALYTICS_RUNS, PHASE_TABLES, keptRun, type Phase, type RowBatch, type TableSpec } from '../table-specs.js';
 import { SQLITE_DEFAULTS, type SqliteStoreConfig } from './sqlite-store-config.js';
 
 type Connection = BetterSqlite3.Database;
@@ -72,6 +73,7 @@ export class SqliteStore implements Store {
       maxParameters: SQLITE_MAX_PARAMETERS,
       maxConcurrentWrites: 1,
       bulkLoad: false,
+      claimsOutliveProcesses: true,
     });
   }
 
@@ -265,10 +267,10 @@ export class SqliteStore implements Store {
   async beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[]): Promise<AnalyticsReplaceTx> {
     const release = await this.#beginWrite();
     try {
-      const { keptPhases } = this.#deletePhases(scheduleId, phases);
+      const kept = this.#deletePhases(scheduleId, phases).kept;
       // The populate writes a fresh run record (with the kept phases added).
       this.#statement(`DELETE FROM ${ANALYTICS_RUNS.name} WHERE schedule_id = ?`).run(scheduleId);
-      return { ...this.#makeTx(release), keptPhases };
+      return { ...this.#makeTx(release), ...kept };
     } catch (error) {
       this.#writer.exec('ROLLBACK');
       release();
@@ -277,18 +279,19 @@ export class SqliteStore implements Store {
   }
 
   /** Deletes the phases' rows; the run record keeps the phases that remain (or goes). */
-  #deletePhases(scheduleId: number, phases: readonly Phase[]): { deleted: number; keptPhases: Phase[] } {
+  #deletePhases(scheduleId: number, phases: readonly Phase[]): { deleted: number; kept: ReturnType<typeof keptRun> } {
     let deleted = 0;
     for (const phase of phases) {
       for (const table of PHASE_TABLES[phase]) {
         deleted += this.#statement(`DELETE FROM ${table.name} WHERE schedule_id = ?`).run(scheduleId).changes;
       }
     }
-    const run = this.#statement(`SELECT phases FROM ${ANALYTICS_RUNS.name} WHERE schedule_id = ?`).get(scheduleId) as { phases: string } | undefined;
-    const keptPhases = remainingPhases(run?.phases ?? null, phases);
+    const run = this.#statement(`SELECT phases, n_bins, bin_duration_seconds FROM ${ANALYTICS_RUNS.name} WHERE schedule_id = ?`).get(scheduleId) as RunRecordSettings | undefined;
+    const kept = keptRun(run, phases);
+    const { keptPhases } = kept;
     if (keptPhases.length === 0) this.#statement(`DELETE FROM ${ANALYTICS_RUNS.name} WHERE schedule_id = ?`).run(scheduleId);
     else this.#statement(`UPDATE ${ANALYTICS_RUNS.name} SET phases = ? WHERE schedule_id = ?`).run(keptPhases.join(','), scheduleId);
-    return { deleted, keptPhases };
+    return { deleted, kept };
   }
 
   async deleteAnalytics(scheduleId: number, phases: readonly Phase[]): Promise<number> {

@@ -237,7 +237,7 @@ describe('atomic replacement', () => {
     vi.spyOn(store, 'beginAnalyticsReplace').mockImplementation(async (id, phases) => {
       const tx = await begin(id, phases);
       const recorded: AnalyticsReplaceTx = {
-        keptPhases: tx.keptPhases,
+        ...tx,
         insert: (table, batch) => {
           tables.push(table.name);
           return tx.insert(table, batch);

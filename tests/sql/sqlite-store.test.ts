@@ -58,6 +58,16 @@ describe('SqliteStore', () => {
     });
   });
 
+  it('a populate of other phases keeps the bins and bin width the kept phases were computed with', async () => {
+    await withStore(async (store) => {
+      const { scheduleId } = await insertSchedule(store, [{ json: periodsJson([[60000, 60001]]) }]);
+      await populateSchedule(store, scheduleId, { nBins: 5, binSeconds: 120 });
+      await populateSchedule(store, scheduleId, { phases: [1] });
+      const run = await store.db.selectFrom('schedule_analytics_runs').selectAll().where('schedule_id', '=', scheduleId).executeTakeFirstOrThrow();
+      expect([run.phases, run.n_bins, run.bin_duration_seconds]).toEqual(['1,2,3', 5, 120]);
+    });
+  });
+
   it('lets one worker claim a schedule at a time, and takes over stale claims', async () => {
     await withStore(async (store) => {
       expect(await store.tryClaimSchedule(1, 'a')).toBe(true);

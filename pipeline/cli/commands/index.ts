@@ -2,8 +2,10 @@ import type { Command } from '../command.js';
 import { backfillCommand } from './backfill.js';
 import { deleteAnalyticsCommand } from './delete-analytics.js';
 import { demoCommand } from './demo.js';
+import { exportCommand } from './export.js';
 import { generateCommand } from './generate.js';
 import { histogramCommand } from './histogram.js';
+import { importCommand } from './import.js';
 import { migrateCommand } from './migrate.js';
 import { populateCommand } from './populate.js';
 import { schedulesCommand } from './schedules.js';
@@ -16,6 +18,8 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   generateCommand,
   populateCommand,
+  importCommand,
+  exportCommand,
   backfillCommand,
   deleteAnalyticsCommand,
   schedulesCommand,

@@ -1,0 +1,240 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Selectable } from 'kysely';
+import pLimit from 'p-limit';
+import type { ScheduleAnalyticsRunsTable } from '../sql/schema.js';
+import type { Store } from '../sql/store.js';
+import type { Phase } from '../sql/table-specs.js';
+import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './config.js';
+import { ParameterError, UnknownScheduleError } from './errors.js';
+import { silentLogger, type Logger } from './logger.js';
+import { populateSchedule, validatePipelineConfig } from './populate.js';
+import { now } from './run-metrics.js';
+
+/**
+ * Which schedules a backfill selects: `missing` those without analytics of
+ * every requested phase, `changed` also those whose source, `nBins` (phase 2)
+ * or `binSeconds` (phase 3) differs from what their analytics were computed
+ * from, `all` every schedule.
+ */
+export type BackfillMode = 'missing' | 'changed' | 'all';
+
+export interface BackfillOptions {
+  /** Schedules to consider. @default every schedule in the store */
+  scheduleIds?: number[];
+  /** @default 'missing' */
+  mode?: BackfillMode;
+  /**
+   * Schedules populated at once.
+   * @default store.capabilities.maxConcurrentWrites (1 on SQLite, which has one writer)
+   */
+  concurrency?: number;
+  /** The populate options of every schedule. @default DEFAULT_PIPELINE_CONFIG */
+  pipeline?: Partial<PipelineConfig>;
+  /** This worker's claim owner. @default newClaimOwner() */
+  owner?: string;
+  /**
+   * A claim older than this is taken over even when its owner cannot be
+   * checked (another host): a populate takes seconds, so 10 minutes means
+   * its worker is gone. Claims of dead processes on this host are taken over
+   * at once. @default 600000
+   */
+  staleClaimMs?: number;
+  /** Called with the running totals at the start and after each schedule. */
+  onProgress?: (progress: BackfillProgress) => void;
+  /** @default silentLogger */
+  log?: Logger;
+}
+
+export interface BackfillProgress {
+  /** Schedules selected. */
+  total: number;
+  done: number;
+  skipped: number;
+  failed: number;
+  /** Blocks of the schedules done. */
+  blocks: number;
+  seconds: number;
+}
+
+export interface BackfillReport {
+  mode: BackfillMode;
+  concurrency: number;
+  /** Ids that needed work when the backfill started, ascending. */
+  selected: number[];
+  /** Ids this worker populated, ascending. */
+  done: number[];
+  skipped: { scheduleId: number; reason: string }[];
+  /** Per-schedule failures, including requested ids that do not exist. */
+  failed: { scheduleId: number; error: string }[];
+  blocks: number;
+  seconds: number;
+}
+
+export const SKIP_HELD = 'held by another worker';
+export const SKIP_DONE_ELSEWHERE = 'done by another worker';
+
+const DEFAULT_STALE_CLAIM_MS = 600_000;
+
+type RunRow = Selectable<ScheduleAnalyticsRunsTable>;
+
+/** `host:pid:random`: unique per backfill, and says which process to ask whether it still runs. */
+export function newClaimOwner(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
+
+/** True when `owner` names a process of this host that no longer exists. */
+export function claimOwnerIsGone(owner: string): boolean {
+  const m = /^(.*):(\d+):[^:]*$/.exec(owner);
+  if (!m || m[1] !== hostname()) return false;
+  try {
+    process.kill(Number(m[2]), 0);
+    return false;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** What a run row must match for the schedule to be left alone. */
+interface WantedRun {
+  phases: readonly Phase[];
+  nBins: number;
+  binSeconds: number;
+}
+
+/** Identity of one completed run, to notice that another worker wrote a newer one. */
+function runKey(run: RunRow | undefined): string {
+  return run === undefined ? 'none' : JSON.stringify([run.completed_at, run.duration_ms, run.source_fingerprint, run.phases]);
+}
+
+async function readRun(store: Store, scheduleId: number): Promise<RunRow | undefined> {
+  return store.db.selectFrom('schedule_analytics_runs').selectAll().where('schedule_id', '=', scheduleId).executeTakeFirst();
+}
+
+async function needsWork(store: Store, mode: BackfillMode, scheduleId: number, run: RunRow | undefined, wanted: WantedRun): Promise<boolean> {
+  if (run === undefined || mode === 'all') return true;
+  const recorded = run.phases.split(',').map(Number);
+  if (wanted.phases.some((p) => !recorded.includes(p))) return true;
+  if (mode === 'missing') return false;
+  if (wanted.phases.includes(2) && Number(run.n_bins) !== wanted.nBins) return true;
+  if (wanted.phases.includes(3) && Number(run.bin_duration_seconds) !== wanted.binSeconds) return true;
+  return (await store.sourceFingerprint(scheduleId)) !== run.source_fingerprint;
+}
+
+/**
+ * Populates every selected schedule, `concurrency` at a time, each in its own
+ * atomic populate: a killed backfill leaves only complete schedules and the
+ * next `missing` run picks up the rest. Each schedule is claimed without
+ * waiting, so several workers (processes or machines) share the work and
+ * finish each schedule once: a schedule another worker holds is skipped, and
+ * one another worker completed after this backfill selected it is skipped
+ * too. A schedule's failure is recorded and the others go on.
+ *
+ * Throws ParameterError for a bad concurrency or pipeline config, before any work.
+ */
+export async function backfill(store: Store, options: BackfillOptions = {}): Promise<BackfillReport> {
+  const started = now();
+  const mode = options.mode ?? 'missing';
+  const concurrency = options.concurrency ?? store.capabilities.maxConcurrentWrites;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new ParameterError('--concurrency', `must be a positive integer, got ${concurrency}`);
+  const config: PipelineConfig = { ...DEFAULT_PIPELINE_CONFIG, ...options.pipeline };
+  validatePipelineConfig(config);
+  const wanted: WantedRun = { phases: config.phases, nBins: config.nBins, binSeconds: config.binSeconds };
+  const owner = options.owner ?? newClaimOwner();
+  const staleClaimMs = options.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS;
+  const log = options.log ?? silentLogger;
+  const claimsOutliveProcesses = store.capabilities.claimsOutliveProcesses;
+
+  const existing = (await store.db.selectFrom('schedules').select('schedule_id').orderBy('schedule_id').execute()).map((r) => Number(r.schedule_id));
+  const known = new Set(existing);
+  const requested = options.scheduleIds === undefined ? existing : [...new Set(options.scheduleIds)].sort((a, b) => a - b);
+  const failed: BackfillReport['failed'] = requested.filter((id) => !known.has(id)).map((id) => ({ scheduleId: id, error: new UnknownScheduleError(id).message }));
+  const runs = new Map((await store.db.selectFrom('schedule_analytics_runs').selectAll().execute()).map((r) => [Number(r.schedule_id), r]));
+  const selected: number[] = [];
+  const seenRun = new Map<number, string>();
+  for (const id of requested) {
+    if (!known.has(id) || !(await needsWork(store, mode, id, runs.get(id), wanted))) continue;
+    selected.push(id);
+    seenRun.set(id, runKey(runs.get(id)));
+  }
+  log.info({ event: 'backfill-selected', mode, selected: selected.length, considered: requested.length, concurrency, owner }, 'backfill selected schedules');
+
+  const done: number[] = [];
+  const skipped: BackfillReport['skipped'] = [];
+  let blocks = 0;
+  let failures = 0;
+  const progress = (): void => options.onProgress?.({
+    total: selected.length, done: done.length, skipped: skipped.length, failed: failures, blocks, seconds: now() - started,
+  });
+
+  const claim = async (scheduleId: number): Promise<boolean> => {
+    if (await store.tryClaimSchedule(scheduleId, owner, staleClaimMs)) return true;
+    if (!claimsOutliveProcesses) return false;
+    const holder = await store.db.selectFrom('schedule_etl_locks').select('owner').where('schedule_id', '=', scheduleId).executeTakeFirst();
+    if (holder !== undefined) {
+      if (!claimOwnerIsGone(holder.owner)) return false;
+      log.info({ scheduleId, deadOwner: holder.owner }, 'taking over the claim of a worker that no longer runs');
+      await store.releaseSchedule(scheduleId, holder.owner);
+    }
+    return store.tryClaimSchedule(scheduleId, owner, staleClaimMs);
+  };
+
+  // After claiming: has another worker completed it since we selected it?
+  const stillNeeded = async (scheduleId: number): Promise<boolean> => {
+    const run = await readRun(store, scheduleId);
+    if (runKey(run) === seenRun.get(scheduleId)) return true;
+    return mode !== 'all' && (await needsWork(store, mode, scheduleId, run, wanted));
+  };
+
+  const skip = (scheduleId: number, reason: string, slog: Logger): void => {
+    skipped.push({ scheduleId, reason });
+    slog.info({ event: 'backfill-skipped', reason }, 'schedule skipped');
+  };
+
+  const release = async (scheduleId: number, slog: Logger): Promise<void> => {
+    try {
+      await store.releaseSchedule(scheduleId, owner);
+    } catch (error) {
+      // The schedule's outcome stands; only its claim lingers, until it is stale.
+      slog.warn({ err: error }, 'could not release the claim');
+    }
+  };
+
+  const backfillOne = async (scheduleId: number): Promise<void> => {
+    const slog = log.child({ scheduleId });
+    try {
+      if (!(await claim(scheduleId))) return skip(scheduleId, SKIP_HELD, slog);
+      try {
+        if (!(await stillNeeded(scheduleId))) return skip(scheduleId, SKIP_DONE_ELSEWHERE, slog);
+        const summary = await populateSchedule(store, scheduleId, config, log);
+        done.push(scheduleId);
+        blocks += summary.blocks;
+      } finally {
+        await release(scheduleId, slog);
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      failed.push({ scheduleId, error: message });
+      failures++;
+      slog.error({ event: 'backfill-failed', err: error }, `schedule failed: ${message}`);
+    } finally {
+      progress();
+    }
+  };
+
+  progress();
+  await pLimit(concurrency).map(selected, backfillOne);
+
+  const byId = (a: { scheduleId: number }, b: { scheduleId: number }) => a.scheduleId - b.scheduleId;
+  return {
+    mode,
+    concurrency,
+    selected,
+    done: done.sort((a, b) => a - b),
+    skipped: skipped.sort(byId),
+    failed: failed.sort(byId),
+    blocks,
+    seconds: now() - started,
+  };
+}

@@ -1,0 +1,87 @@
+import type { BackfillProgress } from '../backfill.js';
+import type { Logger } from '../logger.js';
+import { fmt } from './format.js';
+
+export interface ProgressReporter {
+  update(progress: BackfillProgress): void;
+  /** Draws the last state and ends the line (TTY); logs nothing more otherwise. */
+  finish(): void;
+}
+
+export interface ProgressReporterOptions {
+  /** Milliseconds, monotonic. @default performance.now */
+  now?: () => number;
+  /** Least time between two redraws of the bar. @default 100 */
+  redrawEveryMs?: number;
+  /** Least time between two progress log events. @default 2000 */
+  logEveryMs?: number;
+  /** Characters of the bar itself. @default 24 */
+  barWidth?: number;
+}
+
+/** `m:ss`, or `h:mm:ss` from an hour on. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const hh = Math.floor(s / 3600);
+  const mm = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return hh > 0 ? `${hh}:${String(mm).padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
+}
+
+/**
+ * One line: `[#####-------]  3/12 schedules  4,500 blocks/s  ETA 0:27  1 failed`.
+ * Schedules finished (done, skipped or failed) fill the bar; the ETA assumes
+ * the rest go at the pace so far.
+ */
+export function progressLine(p: BackfillProgress, barWidth = 24): string {
+  const finished = p.done + p.skipped + p.failed;
+  const filled = p.total === 0 ? barWidth : Math.floor((finished / p.total) * barWidth);
+  const rate = p.seconds > 0 ? Math.round(p.blocks / p.seconds) : 0;
+  const eta = finished === 0 ? '-:--' : formatDuration((p.seconds / finished) * (p.total - finished));
+  const line = `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}]  ${finished}/${p.total} schedules  ${fmt(rate)} blocks/s  ETA ${eta}`;
+  return p.failed > 0 ? `${line}  ${p.failed} failed` : line;
+}
+
+/**
+ * Backfill progress for a human or a log collector: on a TTY a single line
+ * redrawn in place on `stream`; otherwise a pino `info` event
+ * `{event: 'backfill-progress', done, skipped, failed, total, blocksPerSec}`
+ * at most every `logEveryMs`.
+ */
+export function progressReporter(stream: NodeJS.WritableStream & { isTTY?: boolean }, log: Logger, options: ProgressReporterOptions = {}): ProgressReporter {
+  const clock = options.now ?? (() => performance.now());
+  const barWidth = options.barWidth ?? 24;
+  if (stream.isTTY) {
+    let last: BackfillProgress | undefined;
+    const every = options.redrawEveryMs ?? 100;
+    let drawnAt = Number.NEGATIVE_INFINITY;
+    // \r back to column 0, then the line, then ESC[K erases what a longer previous line left.
+    const draw = (p: BackfillProgress) => stream.write(`\r${progressLine(p, barWidth)}\x1b[K`);
+    return {
+      update(p) {
+        last = p;
+        const t = clock();
+        if (t - drawnAt < every) return;
+        drawnAt = t;
+        draw(p);
+      },
+      finish() {
+        if (last === undefined) return;
+        draw(last);
+        stream.write('\n');
+      },
+    };
+  }
+  const every = options.logEveryMs ?? 2000;
+  let loggedAt = clock();
+  return {
+    update(p) {
+      const t = clock();
+      if (t - loggedAt < every) return;
+      loggedAt = t;
+      const blocksPerSec = p.seconds > 0 ? Math.round(p.blocks / p.seconds) : 0;
+      log.info({ event: 'backfill-progress', done: p.done, skipped: p.skipped, failed: p.failed, total: p.total, blocksPerSec }, 'backfill progress');
+    },
+    finish() {},
+  };
+}
