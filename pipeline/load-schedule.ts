@@ -2,6 +2,7 @@ import { describeSchedule, generateBlocks, type GenerateOptions } from './schedu
 import type { SourceLoadTx, Store } from '../sql/store.js';
 import { SOURCE_TABLES, type TableSpec } from '../sql/table-specs.js';
 import { RowBatcher, type TableBatch } from '../stages/core/row-batcher.js';
+import { BlockRowWriter } from './block-row-writer.js';
 
 export interface LoadSummary {
   scheduleId: number;
@@ -54,40 +55,11 @@ export async function loadGeneratedSchedule(store: Store, options: GenerateOptio
     const scheduleId = await tx.createSchedule(describeSchedule(options));
     const ids = await tx.nextSourceIds();
     const w = new SourceTableWriter(tx);
-    const b = w.batchers;
+    const rows = new BlockRowWriter(w, scheduleId, ids);
     let blocks = 0;
     let jsonBytes = 0;
-    let altId = ids.altitude_constraints_id;
-    let azId = ids.azimuth_constraints_id;
-    let constraintsId = ids.constraints_id;
     for (const g of generateBlocks(options)) {
-      const targetId = ids.target_id + g.ordinal - 1;
-      const blockId = ids.scheduling_block_id + g.ordinal - 1;
-      const t = g.target;
-      b.targets.values.push(targetId, t.name, t.ra_deg, t.dec_deg, t.ra_pm_masyr, t.dec_pm_masyr, t.equinox);
-      b.targets.endRow();
-      let cId: number | null = null;
-      if (g.constraintWindow) {
-        cId = constraintsId++;
-        let a: number | null = null;
-        let z: number | null = null;
-        if (g.altitude) {
-          a = altId++;
-          b.altitude_constraints.values.push(a, g.altitude.min_alt_deg, g.altitude.max_alt_deg);
-          b.altitude_constraints.endRow();
-        }
-        if (g.azimuth) {
-          z = azId++;
-          b.azimuth_constraints.values.push(z, g.azimuth.min_az_deg, g.azimuth.max_az_deg);
-          b.azimuth_constraints.endRow();
-        }
-        b.constraints.values.push(cId, g.constraintWindow.start_time_mjd, g.constraintWindow.stop_time_mjd, a, z);
-        b.constraints.endRow();
-      }
-      b.scheduling_blocks.values.push(blockId, targetId, cId, g.priority, g.min_observation_sec, g.requested_duration_sec, g.visibility_periods_json);
-      b.scheduling_blocks.endRow();
-      b.schedule_scheduling_blocks.values.push(scheduleId, blockId, g.scheduled_start_mjd, g.scheduled_stop_mjd);
-      b.schedule_scheduling_blocks.endRow();
+      rows.write(g);
       blocks++;
       jsonBytes += g.visibility_periods_json?.length ?? 0;
       if (blocks % batchRows === 0) await w.flush();

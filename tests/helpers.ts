@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { SqliteStore } from '../sql/sqlite/sqlite-store.js';
 import type { Store } from '../sql/store.js';
 import { SourceTableWriter } from '../pipeline/load-schedule.js';
+import { BlockRowWriter } from '../pipeline/block-row-writer.js';
 
 /** A fresh, migrated SQLite file per test; removed afterwards. */
 export async function withStore<T>(fn: (store: SqliteStore, path: string) => Promise<T>): Promise<T> {
@@ -44,35 +45,19 @@ export async function insertSchedule(store: Store, blocks: HandBlock[], name = '
     const scheduleId = await tx.createSchedule({ schedule_name: name, checksum: `test-${process.pid}-${++checksumCounter}-${Date.now()}`, dark_periods_json: null });
     const ids = await tx.nextSourceIds();
     const w = new SourceTableWriter(tx);
-    const b = w.batchers;
-    const blockIds: number[] = [];
-    blocks.forEach((block, i) => {
-      const targetId = ids.target_id + i;
-      const blockId = ids.scheduling_block_id + i;
-      blockIds.push(blockId);
-      b.targets.values.push(targetId, `T${i}`, block.ra ?? 10 + i, block.dec ?? -20 + i, 0, 0, 2000);
-      b.targets.endRow();
-      let constraintsId: number | null = null;
-      if (block.alt || block.az || block.constraints) {
-        constraintsId = ids.constraints_id + i;
-        const altId = block.alt ? ids.altitude_constraints_id + i : null;
-        const azId = block.az ? ids.azimuth_constraints_id + i : null;
-        if (block.alt) {
-          b.altitude_constraints.values.push(altId, block.alt[0], block.alt[1]);
-          b.altitude_constraints.endRow();
-        }
-        if (block.az) {
-          b.azimuth_constraints.values.push(azId, block.az[0], block.az[1]);
-          b.azimuth_constraints.endRow();
-        }
-        b.constraints.values.push(constraintsId, null, null, altId, azId);
-        b.constraints.endRow();
-      }
-      b.scheduling_blocks.values.push(blockId, targetId, constraintsId, block.priority ?? 5, block.minObsSec ?? 600, block.requestedSec ?? 3600, block.json);
-      b.scheduling_blocks.endRow();
-      b.schedule_scheduling_blocks.values.push(scheduleId, blockId, block.scheduled?.[0] ?? null, block.scheduled?.[1] ?? null);
-      b.schedule_scheduling_blocks.endRow();
-    });
+    const rows = new BlockRowWriter(w, scheduleId, ids);
+    const blockIds = blocks.map((block, i) => rows.write({
+      target: { name: `T${i}`, ra_deg: block.ra ?? 10 + i, dec_deg: block.dec ?? -20 + i, ra_pm_masyr: 0, dec_pm_masyr: 0, equinox: 2000 },
+      altitude: block.alt ? { min_alt_deg: block.alt[0], max_alt_deg: block.alt[1] } : null,
+      azimuth: block.az ? { min_az_deg: block.az[0], max_az_deg: block.az[1] } : null,
+      constraintWindow: block.alt || block.az || block.constraints ? { start_time_mjd: null, stop_time_mjd: null } : null,
+      priority: block.priority ?? 5,
+      min_observation_sec: block.minObsSec ?? 600,
+      requested_duration_sec: block.requestedSec ?? 3600,
+      visibility_periods_json: block.json,
+      scheduled_start_mjd: block.scheduled?.[0] ?? null,
+      scheduled_stop_mjd: block.scheduled?.[1] ?? null,
+    }));
     await w.flush();
     await tx.commit();
     return { scheduleId, blockIds };
