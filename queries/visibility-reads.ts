@@ -1,8 +1,10 @@
 import type { Store } from '../sql/store.js';
 import { ParameterError } from '../pipeline/errors.js';
 import { decodeMinuteRanges } from '../stages/core/minute-range-codec.js';
+import { MinuteRangeBuffer } from '../stages/core/period-math.js';
 import type { VisibilityMetadataRow } from '../stages/core/minute-bin-accumulator.js';
 import { priorityBucket } from '../stages/core/priority-bucket.js';
+import { mjdToUnix } from '../stages/core/time.js';
 import { HistogramCounter, assertHistogramParams, type HistogramBin } from './core/histogram-counter.js';
 import { fetchLegacyBlocks } from './legacy/fetch-legacy-blocks.js';
 import { histogramLegacy, minuteBinsLegacy } from './legacy/histogram-legacy.js';
@@ -92,11 +94,14 @@ function checkQuery(q: HistogramQuery, start: number, end: number): void {
   }
 }
 
-function resolveRange(q: HistogramQuery, meta: VisibilityMetadata): [number, number] {
-  if ((q.startUnix === undefined || q.endUnix === undefined) && meta.total_bins === 0) {
+/** The schedule's minute-aligned time range (SEMANTICS "Minute bins" with 60 s), or null without any valid period. */
+type TimeRange = { start: number; end: number } | null;
+
+function resolveRange(q: HistogramQuery, range: TimeRange): [number, number] {
+  if ((q.startUnix === undefined || q.endUnix === undefined) && (range === null || range.start === range.end)) {
     throw new ParameterError('schedule_id', `schedule ${q.scheduleId} has no visibility periods: there is no time range to bin (give start_unix and end_unix)`);
   }
-  return [q.startUnix ?? meta.time_range_start_unix, q.endUnix ?? meta.time_range_end_unix];
+  return [q.startUnix ?? range!.start, q.endUnix ?? range!.end];
 }
 
 const isWholeMinute = (unix: number) => unix % 60 === 0;
@@ -109,12 +114,15 @@ const isWholeMinute = (unix: number) => unix % 60 === 0;
 async function histogramFromAnalytics(store: Store, q: HistogramQuery): Promise<HistogramBin[] | undefined> {
   const meta = await metadataFromAnalytics(store, q.scheduleId);
   if (!meta) return undefined;
-  const [start, end] = resolveRange(q, meta);
+  const explicit = q.startUnix !== undefined && q.endUnix !== undefined;
+  // The stored range is minute-aligned only for 60 s bins; otherwise the legacy path finds it.
+  if (!explicit && meta.bin_duration_seconds !== 60) return undefined;
+  const [start, end] = resolveRange(q, { start: meta.time_range_start_unix, end: meta.time_range_end_unix });
   checkQuery(q, start, end);
   if (!isWholeMinute(start) || !isWholeMinute(end) || !Number.isInteger(q.binMinutes)) return undefined;
   let query = store.db
     .selectFrom('schedule_block_visibility_ranges')
-    .select(['scheduling_block_id', 'range_count', 'minute_ranges'])
+    .select(['scheduling_block_id', 'minute_ranges'])
     .where('schedule_id', '=', q.scheduleId);
   if (q.priorityMin !== undefined) query = query.where('priority', '>=', q.priorityMin);
   if (q.priorityMax !== undefined) query = query.where('priority', '<=', q.priorityMax);
@@ -124,18 +132,32 @@ async function histogramFromAnalytics(store: Store, q: HistogramQuery): Promise<
   if (ids !== undefined && ids.length <= MAX_SQL_IDS) query = ids.length === 0 ? query.where('scheduling_block_id', '<', 0) : query.where('scheduling_block_id', 'in', [...ids]);
   const idSet = ids !== undefined && ids.length > MAX_SQL_IDS ? new Set(ids) : undefined;
   const counter = new HistogramCounter(start, end, q.binMinutes);
+  const ranges = new MinuteRangeBuffer();
   for (const row of await query.execute()) {
     if (idSet && !idSet.has(Number(row.scheduling_block_id))) continue;
-    counter.addBlock(decodeMinuteRanges(row.minute_ranges), Number(row.range_count));
+    counter.addBlock(decodeMinuteRanges(row.minute_ranges, ranges), ranges.count);
   }
   return counter.finish();
+}
+
+/** The time range straight from the periods, without computing any bin. */
+function legacyTimeRange(blocks: readonly LegacyBlock[]): TimeRange {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const b of blocks) {
+    for (const p of b.periods) {
+      min = Math.min(min, mjdToUnix(p.start));
+      max = Math.max(max, mjdToUnix(p.stop));
+    }
+  }
+  return min === Infinity ? null : { start: Math.floor(min / 60) * 60, end: Math.ceil(max / 60) * 60 };
 }
 
 /** Legacy path: the join, JSON.parse per block, the formula per bin. */
 async function histogramFromLegacy(store: Store, q: HistogramQuery): Promise<HistogramBin[]> {
   const blocks = await fetchLegacyBlocks(store, q.scheduleId);
   if (blocks.length === 0) throw new ParameterError('schedule_id', `schedule ${q.scheduleId} has no blocks`);
-  const [start, end] = resolveRange(q, await metadataFromLegacy(store, q.scheduleId, blocks));
+  const [start, end] = resolveRange(q, q.startUnix !== undefined && q.endUnix !== undefined ? null : legacyTimeRange(blocks));
   checkQuery(q, start, end);
   const [lo, hi] = priorityRange(blocks);
   const ids = q.blockIds === undefined ? undefined : new Set(q.blockIds);
