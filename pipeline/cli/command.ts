@@ -54,7 +54,9 @@ export function parseCommandArgs(command: Command, argv: string[]): CommandArgs 
     });
     return { values: parsed.values as CommandArgs['values'], positionals: parsed.positionals };
   } catch (error) {
-    throw new ParameterError(`tsi-etl ${command.name}`, `${(error as Error).message} (see \`tsi-etl ${command.name} --help\`)`);
+    // node's messages span lines; the CLI promises one line per error.
+    const message = (error as Error).message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+    throw new ParameterError('arguments', `${message} (see \`tsi-etl ${command.name} --help\`)`);
   }
 }
 

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql, type CompiledQuery } from 'kysely';
 import { DuplicateScheduleError, TsiError, UnknownScheduleError } from '../../pipeline/errors.js';
@@ -25,6 +26,17 @@ import { SQLITE_DEFAULTS, type SqliteStoreConfig } from './sqlite-store-config.j
 
 type Connection = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
+
+/** True when this process may write the file and create files beside it. */
+function isWritable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    accessSync(dirname(path), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Writer page cache in KiB: 16 MiB measured as fast as 64 MiB on W10k with 40 MB less RSS. */
 const WRITER_CACHE_KIB = 16_384;
@@ -60,6 +72,9 @@ export class SqliteStore implements Store {
     if (!this.#config.create && !existsSync(config.path)) {
       throw new TsiError(`database file ${config.path} does not exist (create it with \`tsi-etl migrate --db ${config.path}\`, or check --db)`);
     }
+    if (existsSync(config.path) && !isWritable(config.path)) {
+      throw new TsiError(`database file ${config.path} is read-only: tsi-etl needs write access to it and to its directory (for the -wal and -shm files)`);
+    }
     this.#writer = this.#open();
     // A bigger page cache for the writer only: the index pages it updates stay hot.
     // Readers stream each page once, so SQLite's default 2 MB cache is enough.
@@ -77,16 +92,18 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** A configured connection; any failure names the file (not a database, a directory, …). */
   #open(): Connection {
-    let conn: Connection;
+    let conn: Connection | undefined;
     try {
       conn = new BetterSqlite3(this.#config.path, { fileMustExist: !this.#config.create });
+      conn.pragma(`busy_timeout = ${Math.trunc(this.#config.busyTimeoutMs)}`);
+      conn.pragma('synchronous = NORMAL');
+      return conn;
     } catch (error) {
-      throw new TsiError(`cannot open database file ${this.#config.path}: ${(error as Error).message}`, { cause: error });
+      conn?.close();
+      throw new TsiError(`cannot use database file ${this.#config.path}: ${(error as Error).message}`, { cause: error });
     }
-    conn.pragma(`busy_timeout = ${Math.trunc(this.#config.busyTimeoutMs)}`);
-    conn.pragma('synchronous = NORMAL');
-    return conn;
   }
 
   async migrate(): Promise<MigrationReport> {
