@@ -56,7 +56,9 @@ export async function populateSchedule(
   options: Partial<PipelineConfig> = {},
   log: Logger = silentLogger,
 ): Promise<PopulateSummary> {
-  const config: PipelineConfig = { ...DEFAULT_PIPELINE_CONFIG, ...options };
+  // Keys given as undefined mean "the default", as if they were left out.
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const config: PipelineConfig = { ...DEFAULT_PIPELINE_CONFIG, ...given };
   validatePipelineConfig(config);
   const phases = [...new Set(config.phases)].sort();
   const started = now();
@@ -124,6 +126,7 @@ export async function populateSchedule(
     await tx.commit();
     metrics.seconds.commit += now() - tc;
     faultPoint('after-commit');
+    await snapshot.close();
     const summary: PopulateSummary = {
       scheduleId,
       phases,
@@ -139,10 +142,10 @@ export async function populateSchedule(
     slog.info({ event: 'populated', blocks: summary.blocks, seconds: Number(summary.seconds.total.toFixed(3)) }, 'schedule populated');
     return summary;
   } catch (error) {
-    await tx.rollback();
+    // Cleanup must not hide the error that is on its way out.
+    await tx.rollback().catch((e: unknown) => slog.warn({ err: e }, 'rollback failed'));
+    await snapshot?.close().catch((e: unknown) => slog.warn({ err: e }, 'closing the source failed'));
     slog.debug({ err: error }, 'populate rolled back');
     throw error;
-  } finally {
-    await snapshot?.close();
   }
 }

@@ -163,9 +163,13 @@ export class SqliteStore implements Store {
     // One read transaction: the aggregates and the streamed rows see the same snapshot.
     conn.exec('BEGIN');
     let open = true;
+    let cursor: IterableIterator<SourceBlockRow> | undefined;
     const close = async () => {
       if (!open) return;
       open = false;
+      // A consumer that stopped early may leave the row iterator open, and
+      // the connection refuses COMMIT while it is: end it first.
+      cursor?.return?.();
       if (conn.inTransaction) conn.exec('COMMIT');
       conn.close();
     };
@@ -181,6 +185,7 @@ export class SqliteStore implements Store {
         async *blocks(chunkRows: number): AsyncIterable<SourceBlockRow[]> {
           // iterate() steps the cursor only as chunks are pulled: backpressure for free.
           const rows = conn.prepare(blocksQuery.sql).iterate(blocksQuery.parameters as unknown[]) as IterableIterator<SourceBlockRow>;
+          cursor = rows;
           let chunk: SourceBlockRow[] = [];
           for (const row of rows) {
             chunk.push(row);

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { populateSchedule } from '../../pipeline/populate.js';
+import {
+  ANALYTICS_TABLES, analyticsDigests, batchesWritten, classifyDigests, prepareMssqlCrashFixture, prepareSqliteCrashFixture,
+  sourceDigests, spawnPopulate, type ChildRun, type CrashFixture, type CrashScenario,
+} from './crash-harness.js';
+
+/*
+ * Kills `tsi-etl populate` (a child process) with SIGKILL at 51 points over
+ * its whole run, on a schedule whose analytics come from an earlier source
+ * and config, and proves after each kill that the schedule's analytics are
+ * wholly old or wholly new, the source is untouched, and the next populate
+ * succeeds. Builds on the CLI in dist/ (`npm test` builds first).
+ */
+
+/** ~0.4 s per populate on the 2-core CI machine, so the 55 cases stay near 2 minutes. */
+const SCENARIO: CrashScenario = { blocks: 2000, days: 30, seed: 11 };
+/** Elapsed-time kills between spawn and the first analytics write (startup, open, delete). */
+const KILLS_BEFORE_FIRST_WRITE = 8;
+/** Elapsed-time kills from the first write to 10% past a normal run's end. */
+const KILLS_DURING_WRITES = 24;
+/** `after-batch@n` kills, n spread from the first batch to the last. */
+const AFTER_BATCH_KILLS = 16;
+
+const MSSQL_URL = process.env.TSI_MSSQL_URL;
+if (!MSSQL_URL) console.info('crash tests on SQL Server skipped: set TSI_MSSQL_URL=mssql://user:pass@host:port/db to run them');
+
+/** Where the timed kills fall, learned from normal runs before the cases. */
+interface RunTiming {
+  runMs: number;
+  firstWriteMs: number;
+  batches: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function crashSuite(dialect: string, prepare: () => Promise<CrashFixture>): void {
+  describe(`populate killed at any moment (${dialect}): analytics all old or all new`, () => {
+    let f: CrashFixture;
+    let timing: RunTiming;
+    const outcomes = { old: 0, new: 0 };
+
+    beforeAll(async () => {
+      f = await prepare();
+      const runs: ChildRun[] = [];
+      for (let i = 0; i < 3; i++) {
+        await f.reset();
+        runs.push(await spawnPopulate(f.target, f.scheduleId));
+        expect(runs[i].stderr).toBe('');
+        expect(runs[i].code).toBe(0);
+      }
+      await f.reset();
+      const firstWrite = await spawnPopulate(f.target, f.scheduleId, { env: { TSI_FAULT: 'before-first-write:kill' } });
+      expect(firstWrite.signal).toBe('SIGKILL');
+      timing = {
+        runMs: median(runs.map((r) => r.ms)),
+        firstWriteMs: firstWrite.ms,
+        batches: batchesWritten(JSON.parse(runs[0].stdout)),
+      };
+      console.info(`crash tests (${dialect}): normal run ${timing.runMs.toFixed(0)} ms, first write at ${timing.firstWriteMs.toFixed(0)} ms, ${timing.batches} batches`);
+    }, 180_000);
+
+    afterAll(async () => {
+      console.info(`crash tests (${dialect}): ${outcomes.old} kills left the old analytics, ${outcomes.new} the new`);
+      await f?.dispose();
+    });
+
+    /**
+     * Resets to the old state, runs the child, and checks the three promises:
+     * one whole state, the source untouched, and a clean next populate.
+     */
+    async function crashAndCheck(run: () => Promise<ChildRun>): Promise<{ state: string; child: ChildRun }> {
+      await f.reset();
+      const child = await run();
+      const state = await f.withStore(async (store) => {
+        const after = await analyticsDigests(store.db, f.scheduleId);
+        const state = classifyDigests(after, { old: f.oldDigests, new: f.newDigests });
+        expect(['old', 'new'], `analytics after the crash: ${state}`).toContain(state);
+        expect(await sourceDigests(store.db, f.scheduleId)).toEqual(f.sourceDigests);
+        await populateSchedule(store, f.scheduleId);
+        expect(await analyticsDigests(store.db, f.scheduleId)).toEqual(f.newDigests);
+        return state;
+      });
+      outcomes[state as 'old' | 'new']++;
+      // A child that exited 0 has committed; one that stopped before the commit cannot have.
+      if (child.code === 0) expect(state).toBe('new');
+      return { state, child };
+    }
+
+    it('starts from old analytics that differ from the new ones in every table (so a mix cannot pass as one state)', () => {
+      ANALYTICS_TABLES.forEach((table, i) => expect(f.oldDigests[i], table).not.toBe(f.newDigests[i]));
+      // Equal digests would mean empty tables: every table must hold rows in both states.
+      expect(new Set([...f.oldDigests, ...f.newDigests]).size).toBe(2 * ANALYTICS_TABLES.length);
+    });
+
+    const injected: { name: string; fault: (t: RunTiming) => string; expected: 'old' | 'new' }[] = [
+      { name: 'before the first write', fault: () => 'before-first-write:kill', expected: 'old' },
+      ...Array.from({ length: AFTER_BATCH_KILLS }, (_, k) => ({
+        name: `after batch ${k + 1} of ${AFTER_BATCH_KILLS} spread points`,
+        fault: (t: RunTiming) => `after-batch@${1 + Math.round((k * (t.batches - 1)) / (AFTER_BATCH_KILLS - 1))}:kill`,
+        expected: 'old' as const,
+      })),
+      { name: 'just before the commit', fault: () => 'before-commit:kill', expected: 'old' },
+      { name: 'just after the commit', fault: () => 'after-commit:kill', expected: 'new' },
+    ];
+
+    it.each(injected)('SIGKILL at an injected point: $name', async ({ fault, expected }) => {
+      const spec = fault(timing);
+      const { state, child } = await crashAndCheck(() => spawnPopulate(f.target, f.scheduleId, { env: { TSI_FAULT: spec } }));
+      expect(child.signal, `${spec} must kill the child (exit ${child.code}: ${child.stderr})`).toBe('SIGKILL');
+      expect(state).toBe(expected);
+    });
+
+    // 'before-first-write' fails today: the source cursor is still open when populate's `finally`
+    // closes the snapshot, and "This database connection is busy executing a query" replaces the
+    // injected error (reported to the lead, with bad-input.test.ts "many source chunks").
+    const thrown: { point: string; expected: 'old' | 'new' }[] = [
+      { point: 'before-first-write', expected: 'old' },
+      { point: 'after-batch@3', expected: 'old' },
+      { point: 'before-commit', expected: 'old' },
+      { point: 'after-commit', expected: 'new' },
+    ];
+
+    it.each(thrown)('an error thrown at $point rolls back (or is already committed) and is reported in one line', async ({ point, expected }) => {
+      const { state, child } = await crashAndCheck(() => spawnPopulate(f.target, f.scheduleId, { env: { TSI_FAULT: `${point}:throw` } }));
+      expect(child.code).toBe(1);
+      expect(child.stdout).toBe('');
+      expect(child.stderr).toBe(`tsi-etl populate: injected fault at ${point.replace(/@\d+$/, '')}\n`);
+      expect(state).toBe(expected);
+    });
+
+    const timed = [
+      ...Array.from({ length: KILLS_BEFORE_FIRST_WRITE }, (_, i) => ({
+        name: `${i + 1}/${KILLS_BEFORE_FIRST_WRITE} of the way to the first write`,
+        at: (t: RunTiming) => ((i + 0.5) / KILLS_BEFORE_FIRST_WRITE) * t.firstWriteMs,
+      })),
+      ...Array.from({ length: KILLS_DURING_WRITES }, (_, i) => ({
+        name: `${i + 1}/${KILLS_DURING_WRITES} of the way from the first write to past the end`,
+        at: (t: RunTiming) => t.firstWriteMs + ((i + 0.5) / KILLS_DURING_WRITES) * (1.1 * t.runMs - t.firstWriteMs),
+      })),
+    ];
+
+    it.each(timed)('SIGKILL after elapsed time: $name', async ({ at }) => {
+      await crashAndCheck(() => spawnPopulate(f.target, f.scheduleId, { killAfterMs: at(timing) }));
+    });
+  });
+}
+
+crashSuite('embedded SQLite', () => prepareSqliteCrashFixture(SCENARIO));
+
+describe.skipIf(!MSSQL_URL)('on SQL Server (TSI_MSSQL_URL)', () => {
+  crashSuite('SQL Server', () => prepareMssqlCrashFixture(MSSQL_URL as string, SCENARIO));
+});
