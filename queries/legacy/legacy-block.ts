@@ -1,3 +1,5 @@
+import type { SourceBlockRow } from '../../sql/store.js';
+
 /**
  * One block as the legacy path sees it: the five-table join, with the
  * visibility JSON parsed by plain `JSON.parse` into objects. This is the
@@ -9,20 +11,8 @@ export interface LegacyPeriod {
   stop: number;
 }
 
-export interface LegacyBlock {
+export interface LegacyBlock extends Omit<SourceBlockRow, 'visibilityJson'> {
   scheduleId: number;
-  blockId: number;
-  raDeg: number;
-  decDeg: number;
-  priority: number;
-  requestedDurationSec: number;
-  minObservationSec: number;
-  minAltDeg: number | null;
-  maxAltDeg: number | null;
-  minAzDeg: number | null;
-  maxAzDeg: number | null;
-  scheduledStartMjd: number | null;
-  scheduledStopMjd: number | null;
   /** The valid periods (SEMANTICS "Bad input"), in the order of the JSON. */
   periods: LegacyPeriod[];
   /** True when the JSON was bad input (then `periods` is empty). */

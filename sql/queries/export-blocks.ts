@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import { joinedBlocks } from './source-blocks.js';
 
 /**
  * One block with every source column a schedule document carries. The three
@@ -37,13 +38,7 @@ export interface ExportBlockRow {
  * `tsi-etl export`.
  */
 export function selectExportBlocks(db: Kysely<Database>, scheduleId: number) {
-  return db
-    .selectFrom('schedule_scheduling_blocks as ssb')
-    .innerJoin('scheduling_blocks as sb', 'sb.scheduling_block_id', 'ssb.scheduling_block_id')
-    .innerJoin('targets as t', 't.target_id', 'sb.target_id')
-    .leftJoin('constraints as c', 'c.constraints_id', 'sb.constraints_id')
-    .leftJoin('altitude_constraints as ac', 'ac.altitude_constraints_id', 'c.altitude_constraints_id')
-    .leftJoin('azimuth_constraints as az', 'az.azimuth_constraints_id', 'c.azimuth_constraints_id')
+  return joinedBlocks(db)
     .select([
       't.name',
       't.ra_deg',

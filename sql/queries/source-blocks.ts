@@ -2,18 +2,26 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../schema.js';
 
 /**
- * The plan's five-table join, one row per block of the schedule, ordered by
- * block id, aliased to the SourceBlockRow field names so no per-row mapping
- * is needed. Shared by the ETL source stage and the legacy read path.
+ * The plan's five-table join (`ssb`, `sb`, `t`, `c`, `ac`, `az`), the one
+ * place it is written; each query adds its columns and its schedule.
  */
-export function selectSourceBlocks(db: Kysely<Database>, scheduleId: number) {
+export function joinedBlocks(db: Kysely<Database>) {
   return db
     .selectFrom('schedule_scheduling_blocks as ssb')
     .innerJoin('scheduling_blocks as sb', 'sb.scheduling_block_id', 'ssb.scheduling_block_id')
     .innerJoin('targets as t', 't.target_id', 'sb.target_id')
     .leftJoin('constraints as c', 'c.constraints_id', 'sb.constraints_id')
     .leftJoin('altitude_constraints as ac', 'ac.altitude_constraints_id', 'c.altitude_constraints_id')
-    .leftJoin('azimuth_constraints as az', 'az.azimuth_constraints_id', 'c.azimuth_constraints_id')
+    .leftJoin('azimuth_constraints as az', 'az.azimuth_constraints_id', 'c.azimuth_constraints_id');
+}
+
+/**
+ * The plan's five-table join, one row per block of the schedule, ordered by
+ * block id, aliased to the SourceBlockRow field names so no per-row mapping
+ * is needed. Shared by the ETL source stage and the legacy read path.
+ */
+export function selectSourceBlocks(db: Kysely<Database>, scheduleId: number) {
+  return joinedBlocks(db)
     .select([
       'sb.scheduling_block_id as blockId',
       't.ra_deg as raDeg',
@@ -48,13 +56,7 @@ function micro(x: RawBuilder<unknown>): RawBuilder<number> {
 }
 
 export function selectSourceAggregates(db: Kysely<Database>, scheduleId: number, jsonSize: (column: string) => ReturnType<typeof sql.raw>) {
-  return db
-    .selectFrom('schedule_scheduling_blocks as ssb')
-    .innerJoin('scheduling_blocks as sb', 'sb.scheduling_block_id', 'ssb.scheduling_block_id')
-    .innerJoin('targets as t', 't.target_id', 'sb.target_id')
-    .leftJoin('constraints as c', 'c.constraints_id', 'sb.constraints_id')
-    .leftJoin('altitude_constraints as ac', 'ac.altitude_constraints_id', 'c.altitude_constraints_id')
-    .leftJoin('azimuth_constraints as az', 'az.azimuth_constraints_id', 'c.azimuth_constraints_id')
+  return joinedBlocks(db)
     .select((eb) => [
       eb.fn.countAll<number>().as('blockCount'),
       eb.fn.min<number | null>('sb.priority').as('priorityMin'),
