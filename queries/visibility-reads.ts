@@ -120,6 +120,8 @@ async function histogramFromAnalytics(store: Store, q: HistogramQuery): Promise<
   const [start, end] = resolveRange(q, { start: meta.time_range_start_unix, end: meta.time_range_end_unix });
   checkQuery(q, start, end);
   if (!isWholeMinute(start) || !isWholeMinute(end) || !Number.isInteger(q.binMinutes)) return undefined;
+  const fromBins = await histogramFromTimeBins(store, q, meta, start, end);
+  if (fromBins) return fromBins;
   let query = store.db
     .selectFrom('schedule_block_visibility_ranges')
     .select(['scheduling_block_id', 'minute_ranges'])
@@ -138,6 +140,41 @@ async function histogramFromAnalytics(store: Store, q: HistogramQuery): Promise<
     counter.addBlock(decodeMinuteRanges(row.minute_ranges, ranges), ranges.count);
   }
   return counter.finish();
+}
+
+/**
+ * When the output bins are the stored bins (same width, on their grid) and
+ * the filters are only buckets or only scheduled/unscheduled, the stored
+ * counts are the answer: each counts a block once per bin, and the buckets
+ * (and the two statuses) split the blocks without overlap, so their sum is
+ * a distinct count too. Reads only the bins in range (W10k, one night at
+ * 1-minute bins: ~1 ms instead of decoding every block's ranges).
+ */
+async function histogramFromTimeBins(store: Store, q: HistogramQuery, meta: VisibilityMetadata, start: number, end: number): Promise<HistogramBin[] | undefined> {
+  const d = meta.bin_duration_seconds;
+  const simpleFilter = q.priorityMin === undefined && q.priorityMax === undefined && q.blockIds === undefined
+    && (q.buckets === undefined || q.scheduled === undefined);
+  if (!simpleFilter || q.binMinutes * 60 !== d || start % d !== 0 || end % d !== 0 || meta.total_bins === 0) return undefined;
+  const rows = await store.db
+    .selectFrom('schedule_visibility_time_bins')
+    .select(['bin_index', 'total_visible_count', 'priority_q1_count', 'priority_q2_count', 'priority_q3_count', 'priority_q4_count', 'scheduled_visible_count', 'unscheduled_visible_count'])
+    .where('schedule_id', '=', q.scheduleId)
+    .where('bin_index', '>=', (start - meta.time_range_start_unix) / d)
+    .where('bin_index', '<', (end - meta.time_range_start_unix) / d)
+    .execute();
+  const buckets = q.buckets ? new Set(q.buckets) : undefined;
+  const counts = new Float64Array((end - start) / d);
+  const offset = (meta.time_range_start_unix - start) / d;
+  for (const r of rows) {
+    let count = Number(r.total_visible_count);
+    if (q.scheduled !== undefined) count = Number(q.scheduled ? r.scheduled_visible_count : r.unscheduled_visible_count);
+    else if (buckets) {
+      count = (buckets.has(1) ? Number(r.priority_q1_count) : 0) + (buckets.has(2) ? Number(r.priority_q2_count) : 0)
+        + (buckets.has(3) ? Number(r.priority_q3_count) : 0) + (buckets.has(4) ? Number(r.priority_q4_count) : 0);
+    }
+    counts[Number(r.bin_index) + offset] = count;
+  }
+  return Array.from(counts, (count, k) => ({ binStartUnix: start + k * d, binEndUnix: start + (k + 1) * d, count }));
 }
 
 /** The time range straight from the periods, without computing any bin. */
