@@ -78,6 +78,26 @@ describe('getVisibilityHistogram', () => {
     });
   });
 
+  it('answers stored-width queries with bucket or status filters from the time bins alone', async () => {
+    await withStore(async (store) => {
+      const { scheduleId } = await insertSchedule(store, [
+        { priority: 1, json: periodsJson([[MJD0, MJD0 + 0.01], [MJD0 + 0.02, MJD0 + 0.03]]), scheduled: [MJD0, MJD0 + 0.01] },
+        { priority: 9, json: periodsJson([[MJD0 + 0.005, MJD0 + 0.025]]) },
+        { priority: 5, json: periodsJson([[MJD0 + 0.001, MJD0 + 0.002]]) },
+      ]);
+      await populateSchedule(store, scheduleId);
+      // Without the per-block ranges only the time bins can give the right answer.
+      await store.db.deleteFrom('schedule_block_visibility_ranges').where('schedule_id', '=', scheduleId).execute();
+      const base = { scheduleId, startUnix: UNIX0 - 120, endUnix: UNIX0 + 3000, binMinutes: 1 };
+      for (const filter of [{}, { buckets: [1, 3] }, { buckets: [4] }, { scheduled: true }, { scheduled: false }]) {
+        const q = { ...base, ...filter };
+        const bins = await getVisibilityHistogram(store, q);
+        expect(bins).toEqual(await getVisibilityHistogram(store, q, { useAnalyticsTable: false }));
+        expect(bins.some((b) => b.count > 0)).toBe(true);
+      }
+    });
+  });
+
   it('rejects bad parameters with errors naming them', async () => {
     await withStore(async (store) => {
       const { scheduleId } = await insertSchedule(store, [{ json: periodsJson([[MJD0, MJD0 + 0.1]]) }]);
