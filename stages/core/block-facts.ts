@@ -40,6 +40,24 @@ export interface BlockFacts {
   minuteRangeCount: number;
 }
 
+/** A blank BlockFacts to reuse for every block of a run. */
+export function newBlockFacts(): BlockFacts {
+  return {
+    blockId: 0,
+    priority: 0,
+    priorityBucket: 2,
+    requestedHours: 0,
+    isScheduled: false,
+    scheduledStartMjd: Number.NaN,
+    scheduledStopMjd: Number.NaN,
+    totalVisibilityHours: 0,
+    visibilityPeriodCount: 0,
+    visibilityInvalid: false,
+    minuteRanges: new Int32Array(0),
+    minuteRangeCount: 0,
+  };
+}
+
 /** Accumulators are fed one block at a time and produce their rows at the end. */
 export interface Accumulator<Result> {
   record(block: BlockFacts): void;

@@ -3,7 +3,7 @@ import { PeriodBuffer } from './period-buffer.js';
 import { MinuteRangeBuffer, sortPeriodsByStart, toMinuteRanges, unionHours } from './period-math.js';
 import { encodeMinuteRanges } from './minute-range-codec.js';
 import { scanVisibilityPeriods } from './visibility-scanner.js';
-import type { Accumulator, BlockFacts } from './block-facts.js';
+import { newBlockFacts, type Accumulator, type BlockFacts } from './block-facts.js';
 import { RowBatcher, type TableBatch } from './row-batcher.js';
 import { BLOCKS_ANALYTICS, VISIBILITY_RANGES } from '../../sql/table-specs.js';
 import type { SourceBlockRow } from '../../sql/store.js';
@@ -45,20 +45,7 @@ export class BlockProcessor {
     this.#o = options;
     this.#blockRows = options.writeBlockRows ? new RowBatcher(BLOCKS_ANALYTICS, options.batchRows, options.emit) : undefined;
     this.#rangeRows = options.writeRanges ? new RowBatcher(VISIBILITY_RANGES, options.batchRows, options.emit) : undefined;
-    this.#facts = {
-      blockId: 0,
-      priority: 0,
-      priorityBucket: 2,
-      requestedHours: 0,
-      isScheduled: false,
-      scheduledStartMjd: Number.NaN,
-      scheduledStopMjd: Number.NaN,
-      totalVisibilityHours: 0,
-      visibilityPeriodCount: 0,
-      visibilityInvalid: false,
-      minuteRanges: this.#ranges.ranges,
-      minuteRangeCount: 0,
-    };
+    this.#facts = { ...newBlockFacts(), minuteRanges: this.#ranges.ranges };
   }
 
   process(row: SourceBlockRow): void {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HistogramCounter, type HistogramBin } from '../../queries/core/histogram-counter.js';
 import type { LegacyBlock } from '../../queries/legacy/legacy-block.js';
+import { legacyBlocks, type BlockSpec } from '../legacy-blocks.js';
 import { histogramLegacy } from '../../queries/legacy/histogram-legacy.js';
 import { PeriodBuffer } from '../../stages/core/period-buffer.js';
 import { MinuteRangeBuffer, sortPeriodsByStart, toMinuteRanges } from '../../stages/core/period-math.js';
@@ -12,32 +13,7 @@ import { MJD_UNIX_EPOCH } from '../../stages/core/time.js';
 const B = 1_699_920_000;
 const mjd = (unix: number) => MJD_UNIX_EPOCH + unix / 86_400;
 
-interface BlockSpec {
-  priority: number;
-  scheduled: boolean;
-  /** Periods in seconds after B, in JSON order. */
-  periods: [number, number][];
-}
-
-function legacyBlocks(specs: BlockSpec[]): LegacyBlock[] {
-  return specs.map((spec, i) => ({
-    scheduleId: 1,
-    blockId: 100 + i,
-    raDeg: 0,
-    decDeg: 0,
-    priority: spec.priority,
-    requestedDurationSec: 3600,
-    minObservationSec: 60,
-    minAltDeg: null,
-    maxAltDeg: null,
-    minAzDeg: null,
-    maxAzDeg: null,
-    scheduledStartMjd: spec.scheduled ? 60000 : null,
-    scheduledStopMjd: spec.scheduled ? 60000.1 : null,
-    periods: spec.periods.map(([s, e]) => ({ start: mjd(B + s), stop: mjd(B + e) })),
-    invalid: false,
-  }));
-}
+const legacyBlocksAt = (specs: BlockSpec[]) => legacyBlocks(specs, B);
 
 /**
  * Stores each block's minute ranges as the ETL does (toMinuteRanges, then
@@ -81,7 +57,7 @@ describe.each([
   it('counts distinct blocks per bin, truncating the last bin at end', () => {
     // Bins [0,2) [2,4) [4,6) [6,7) in minutes. Points on an edge (4, and 7 = end)
     // count nowhere; the point 5 is strictly inside [4,6).
-    expect(triples(compute(legacyBlocks(HAND), B, B + 420, 2))).toEqual([
+    expect(triples(compute(legacyBlocksAt(HAND), B, B + 420, 2))).toEqual([
       [0, 120, 3],
       [120, 240, 2],
       [240, 360, 1],
@@ -90,22 +66,22 @@ describe.each([
   });
 
   it('counts a block with several periods in one bin once', () => {
-    expect(triples(compute(legacyBlocks(HAND.slice(6)), B, B + 240, 4))).toEqual([[0, 240, 1]]);
+    expect(triples(compute(legacyBlocksAt(HAND.slice(6)), B, B + 240, 4))).toEqual([[0, 240, 1]]);
   });
 
   it('gives zeros for a window before the data', () => {
-    expect(triples(compute(legacyBlocks(HAND), B - 7200, B, 60))).toEqual([
+    expect(triples(compute(legacyBlocksAt(HAND), B - 7200, B, 60))).toEqual([
       [-7200, -3600, 0],
       [-3600, 0, 0],
     ]);
   });
 
   it('counts every block in one wide bin that covers the data', () => {
-    expect(triples(compute(legacyBlocks(HAND), B - 3600, B + 7200, 1440))).toEqual([[-3600, 7200, 7]]);
+    expect(triples(compute(legacyBlocksAt(HAND), B - 3600, B + 7200, 1440))).toEqual([[-3600, 7200, 7]]);
   });
 
   it('names the bad parameter', () => {
-    const blocks = legacyBlocks(HAND);
+    const blocks = legacyBlocksAt(HAND);
     expect(() => compute(blocks, B + 60, B + 60, 1)).toThrow(/start_unix/);
     expect(() => compute(blocks, B + 120, B + 60, 1)).toThrow(/start_unix/);
     expect(() => compute(blocks, B, B + 60, 0)).toThrow(/bin_duration_minutes/);
@@ -151,7 +127,7 @@ describe('HistogramCounter', () => {
     );
     fc.assert(
       fc.property(fc.array(spec, { maxLength: 10 }), filter, window, (specs, f, [startMinute, span, width]) => {
-        const blocks = legacyBlocks(specs).filter(
+        const blocks = legacyBlocksAt(specs).filter(
           (b, i) =>
             f.keep[i] &&
             b.priority >= f.priority[0] &&
@@ -170,7 +146,7 @@ describe('HistogramCounter', () => {
 describe('histogramLegacy', () => {
   it('accepts a window that is not on whole minutes', () => {
     // Bins [30, 90) and [90, 150) s: block 0 covers [30, 150), block 1 [60, 120).
-    expect(triples(histogramLegacy(legacyBlocks(HAND.slice(0, 2)), B + 30, B + 150, 1))).toEqual([
+    expect(triples(histogramLegacy(legacyBlocksAt(HAND.slice(0, 2)), B + 30, B + 150, 1))).toEqual([
       [30, 90, 2],
       [90, 150, 2],
     ]);

@@ -1,45 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BlockFacts } from '../../stages/core/block-facts.js';
+import { newBlockFacts, type BlockFacts } from '../../stages/core/block-facts.js';
 import { createMinuteBinAccumulator, type MinuteBinsResult } from '../../stages/core/minute-bin-accumulator.js';
 import { PeriodBuffer } from '../../stages/core/period-buffer.js';
 import { MinuteRangeBuffer, sortPeriodsByStart, toMinuteRanges, unionHours } from '../../stages/core/period-math.js';
 import { priorityBucket } from '../../stages/core/priority-bucket.js';
 import { MJD_UNIX_EPOCH } from '../../stages/core/time.js';
 import type { LegacyBlock } from '../../queries/legacy/legacy-block.js';
+import { legacyBlocks, type BlockSpec } from '../legacy-blocks.js';
 import { minuteBinsLegacy } from '../../queries/legacy/histogram-legacy.js';
 
 // A Unix time that is a whole hour, so minute and bin edges are easy to read.
 const B = 1_699_999_200;
 const mjd = (unix: number) => MJD_UNIX_EPOCH + unix / 86_400;
 
-interface BlockSpec {
-  priority: number;
-  scheduled?: boolean;
-  invalid?: boolean;
-  /** Periods in seconds after B, in JSON order. */
-  periods?: [number, number][];
-}
-
-function legacyBlocks(specs: BlockSpec[]): LegacyBlock[] {
-  return specs.map((spec, i) => ({
-    scheduleId: 1,
-    blockId: 100 + i,
-    raDeg: 0,
-    decDeg: 0,
-    priority: spec.priority,
-    requestedDurationSec: 3600,
-    minObservationSec: 60,
-    minAltDeg: null,
-    maxAltDeg: null,
-    minAzDeg: null,
-    maxAzDeg: null,
-    scheduledStartMjd: spec.scheduled ? 60000 : null,
-    scheduledStopMjd: spec.scheduled ? 60000.1 : null,
-    periods: spec.invalid ? [] : (spec.periods ?? []).map(([s, e]) => ({ start: mjd(B + s), stop: mjd(B + e) })),
-    invalid: spec.invalid ?? false,
-  }));
-}
+const legacyBlocksAt = (specs: BlockSpec[]) => legacyBlocks(specs, B);
 
 /**
  * Feeds the blocks to the accumulator the way the transform does: one reused
@@ -52,20 +27,7 @@ function accumulate(blocks: LegacyBlock[], binSeconds?: number): MinuteBinsResul
   const hi = Math.max(...blocks.map((b) => b.priority));
   const periods = new PeriodBuffer(2);
   const minutes = new MinuteRangeBuffer(1);
-  const facts: BlockFacts = {
-    blockId: 0,
-    priority: 0,
-    priorityBucket: 2,
-    requestedHours: 0,
-    isScheduled: false,
-    scheduledStartMjd: NaN,
-    scheduledStopMjd: NaN,
-    totalVisibilityHours: 0,
-    visibilityPeriodCount: 0,
-    visibilityInvalid: false,
-    minuteRanges: minutes.ranges,
-    minuteRangeCount: 0,
-  };
+  const facts: BlockFacts = { ...newBlockFacts(), minuteRanges: minutes.ranges };
   for (const block of blocks) {
     periods.clear();
     for (const p of block.periods) periods.push(p.start, p.stop);
@@ -124,7 +86,7 @@ describe.each([
   ['minuteBinsLegacy', legacy],
 ] as const)('minute bins (%s)', (_name, compute) => {
   it('counts distinct blocks per minute by bucket and status', () => {
-    const result = compute(legacyBlocks(MIXED));
+    const result = compute(legacyBlocksAt(MIXED));
     expect(result.metadata).toEqual({
       time_range_start_unix: B,
       time_range_end_unix: B + 1800,
@@ -147,7 +109,7 @@ describe.each([
   });
 
   it('uses 900-second bins on the epoch grid', () => {
-    const result = compute(legacyBlocks(MIXED), 900);
+    const result = compute(legacyBlocksAt(MIXED), 900);
     expect(result.metadata).toMatchObject({
       time_range_start_unix: B,
       time_range_end_unix: B + 1800,
@@ -161,20 +123,20 @@ describe.each([
   });
 
   it('aligns the time range to the bin grid, not to the first period', () => {
-    const result = compute(legacyBlocks([{ priority: 1, periods: [[1000, 1090]] }]), 900);
+    const result = compute(legacyBlocksAt([{ priority: 1, periods: [[1000, 1090]] }]), 900);
     expect(result.metadata).toMatchObject({ time_range_start_unix: B + 900, time_range_end_unix: B + 1800, total_bins: 1 });
     expect(rows(result)).toEqual([{ index: 0, start: 900, counts: [1, 0, 1, 0, 0, 0, 1] }]);
   });
 
   it('counts a zero-length period strictly inside a 900-second bin', () => {
     // 960 s is minute 16, inside [900, 1800); 900 s is the edge.
-    const result = compute(legacyBlocks([{ priority: 1, periods: [[960, 960]] }, { priority: 1, periods: [[900, 900]] }]), 900);
+    const result = compute(legacyBlocksAt([{ priority: 1, periods: [[960, 960]] }, { priority: 1, periods: [[900, 900]] }]), 900);
     expect(result.metadata).toMatchObject({ time_range_start_unix: B + 900, time_range_end_unix: B + 1800, total_bins: 1 });
     expect(rows(result)).toEqual([{ index: 0, start: 900, counts: [1, 0, 1, 0, 0, 0, 1] }]);
   });
 
   it('fills every minute for a block visible all the time', () => {
-    const result = compute(legacyBlocks([{ priority: 5, scheduled: true, periods: [[0, 600], [300, 900], [0, 600]] }]));
+    const result = compute(legacyBlocksAt([{ priority: 5, scheduled: true, periods: [[0, 600], [300, 900], [0, 600]] }]));
     expect(result.metadata).toMatchObject({ total_bins: 15, max_visible_in_bin: 1, mean_visible_per_bin: 1 });
     expect(rows(result)).toEqual(
       Array.from({ length: 15 }, (_, k) => ({ index: k, start: 60 * k, counts: [1, 0, 1, 0, 0, 1, 0] })),
@@ -183,7 +145,7 @@ describe.each([
 
   it('places blocks far apart in either direction', () => {
     const day = 86_400;
-    const blocks = legacyBlocks([
+    const blocks = legacyBlocksAt([
       { priority: 1, periods: [[10 * day, 10 * day + 120]] },
       { priority: 2, periods: [[0, 60]] },
       { priority: 3, periods: [[30 * day + 60, 30 * day + 120]] },
@@ -199,7 +161,7 @@ describe.each([
   });
 
   it('writes a metadata row and no bins when no block has a valid period', () => {
-    const result = compute(legacyBlocks([{ priority: 2, invalid: true }, { priority: 7 }]));
+    const result = compute(legacyBlocksAt([{ priority: 2, invalid: true }, { priority: 7 }]));
     expect(result.metadata).toEqual({
       time_range_start_unix: 0,
       time_range_end_unix: 0,
@@ -217,7 +179,7 @@ describe.each([
   });
 
   it('has total_bins 0 when the only period is a point on a minute edge', () => {
-    const result = compute(legacyBlocks([{ priority: 1, periods: [[120, 120]] }]));
+    const result = compute(legacyBlocksAt([{ priority: 1, periods: [[120, 120]] }]));
     expect(result.metadata).toMatchObject({
       time_range_start_unix: B + 120,
       time_range_end_unix: B + 120,
@@ -231,7 +193,7 @@ describe.each([
 
   it('refuses bin widths that are not a positive multiple of 60 seconds', () => {
     for (const bad of [0, -60, 90, 60.5, NaN]) {
-      expect(() => compute(legacyBlocks([{ priority: 1 }]), bad)).toThrow(/positive multiple of 60/);
+      expect(() => compute(legacyBlocksAt([{ priority: 1 }]), bad)).toThrow(/positive multiple of 60/);
     }
   });
 });
@@ -264,7 +226,7 @@ describe('createMinuteBinAccumulator', () => {
     });
     fc.assert(
       fc.property(fc.array(spec, { minLength: 1, maxLength: 8 }), fc.constantFrom(60, 120, 900, 3600), (specs, d) => {
-        const blocks = legacyBlocks(specs);
+        const blocks = legacyBlocksAt(specs);
         expect(accumulate(blocks, d)).toEqual(legacy(blocks, d));
       }),
       { numRuns: 300 },

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computePhase2Legacy } from '../../queries/legacy/phase2-legacy.js';
 import type { LegacyBlock, LegacyPeriod } from '../../queries/legacy/legacy-block.js';
-import type { Accumulator, BlockFacts } from '../../stages/core/block-facts.js';
+import { newBlockFacts, type Accumulator, type BlockFacts } from '../../stages/core/block-facts.js';
 import { createPhase2Accumulator } from '../../stages/core/phase2-accumulator.js';
 import type { Phase2Result } from '../../stages/core/phase2-rows.js';
 import { priorityBucket } from '../../stages/core/priority-bucket.js';
@@ -29,20 +29,7 @@ function unionHours(periods: LegacyPeriod[]): number {
 function feed(acc: Accumulator<Phase2Result>, blocks: LegacyBlock[]): void {
   const lo = Math.min(...blocks.map((b) => b.priority));
   const hi = Math.max(...blocks.map((b) => b.priority));
-  const facts: BlockFacts = {
-    blockId: 0,
-    priority: 0,
-    priorityBucket: 2,
-    requestedHours: 0,
-    isScheduled: false,
-    scheduledStartMjd: NaN,
-    scheduledStopMjd: NaN,
-    totalVisibilityHours: 0,
-    visibilityPeriodCount: 0,
-    visibilityInvalid: false,
-    minuteRanges: new Int32Array(0),
-    minuteRangeCount: 0,
-  };
+  const facts: BlockFacts = newBlockFacts();
   for (const b of blocks) {
     facts.blockId = b.blockId;
     facts.priority = b.priority;
