@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 /** A column the database computes (generated / identity / default): read-only for inserts. */
 type Computed<T> = ColumnType<T, never, never>;
@@ -88,8 +88,11 @@ export interface ScheduleSummaryAnalyticsTable {
   total_blocks: number;
   scheduled_blocks: number;
   unscheduled_blocks: number;
+  /** Blocks with 0 visibility hours whose JSON was valid. */
   impossible_blocks: number;
+  /** Blocks whose JSON was bad input (lenient mode); they count 0 hours elsewhere. */
   invalid_visibility_blocks: number;
+  /** scheduled / total; 0 for an empty schedule. */
   scheduling_rate: number;
   priority_min: number | null;
   priority_max: number | null;
@@ -156,10 +159,13 @@ export interface ScheduleVisibilityTimeMetadataTable {
   bin_duration_seconds: number;
   total_bins: number;
   total_blocks: number;
+  /** Blocks with at least one valid period. */
   blocks_with_visibility: number;
+  /** Over all blocks; null when there are none. */
   priority_min: number | null;
   priority_max: number | null;
   max_visible_in_bin: number;
+  /** `sum(total) / total_bins`; null when `total_bins = 0`. */
   mean_visible_per_bin: number | null;
   created_at: Generated<string>;
 }
@@ -229,3 +235,10 @@ export interface Database {
   schedule_analytics_runs: ScheduleAnalyticsRunsTable;
   schedule_etl_locks: ScheduleEtlLocksTable;
 }
+
+/**
+ * A table's row as computed for one schedule: every column as read, without
+ * the ones the database or the writer supply (`id`, `schedule_id`, `created_at`).
+ * Result types derive from the table types, so the two cannot drift apart.
+ */
+export type ResultRow<Table> = Omit<Selectable<Table>, 'id' | 'schedule_id' | 'created_at'>;

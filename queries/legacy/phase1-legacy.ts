@@ -1,31 +1,10 @@
+import type { ResultRow, ScheduleBlocksAnalyticsTable } from '../../sql/schema.js';
 import { priorityBucket } from '../../stages/core/priority-bucket.js';
 import type { LegacyBlock } from './legacy-block.js';
 import { legacyUnionHours } from './legacy-union-hours.js';
 
 /** One per-block row as the plan's table holds it (computed columns included). */
-export interface BlockAnalyticsRow {
-  scheduling_block_id: number;
-  target_ra_deg: number;
-  target_dec_deg: number;
-  priority: number;
-  priority_bucket: number;
-  requested_duration_sec: number;
-  min_observation_sec: number;
-  requested_hours: number;
-  elevation_range_deg: number;
-  min_altitude_deg: number | null;
-  max_altitude_deg: number | null;
-  min_azimuth_deg: number | null;
-  max_azimuth_deg: number | null;
-  is_scheduled: number;
-  scheduled_start_mjd: number | null;
-  scheduled_stop_mjd: number | null;
-  scheduled_duration_sec: number | null;
-  total_visibility_hours: number;
-  visibility_period_count: number;
-  visibility_invalid: number;
-  is_impossible: number;
-}
+export type BlockAnalyticsRow = ResultRow<ScheduleBlocksAnalyticsTable>;
 
 /** SEMANTICS "Per block", computed from the legacy join for every block of a schedule. */
 export function computePhase1Legacy(blocks: readonly LegacyBlock[]): BlockAnalyticsRow[] {

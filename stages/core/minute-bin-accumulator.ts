@@ -1,21 +1,8 @@
+import type { ResultRow, ScheduleVisibilityTimeMetadataTable } from '../../sql/schema.js';
 import type { Accumulator, BlockFacts } from './block-facts.js';
 
 /** One `schedule_visibility_time_metadata` row (SEMANTICS "Minute bins"). */
-export interface VisibilityMetadataRow {
-  time_range_start_unix: number;
-  time_range_end_unix: number;
-  bin_duration_seconds: number;
-  total_bins: number;
-  total_blocks: number;
-  /** Blocks with at least one valid period. */
-  blocks_with_visibility: number;
-  /** Over all blocks; null when there are none. */
-  priority_min: number | null;
-  priority_max: number | null;
-  max_visible_in_bin: number;
-  /** `sum(total) / total_bins`; null when `total_bins = 0`. */
-  mean_visible_per_bin: number | null;
-}
+export type VisibilityMetadataRow = ResultRow<ScheduleVisibilityTimeMetadataTable>;
 
 /**
  * The non-empty bins of `schedule_visibility_time_bins`, in bin order, as
