@@ -6,10 +6,10 @@ import type { ScheduleAnalyticsRunsTable } from '../sql/schema.js';
 import type { Store } from '../sql/store.js';
 import type { Phase } from '../sql/table-specs.js';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './config.js';
-import { ParameterError, UnknownScheduleError } from './errors.js';
-import { silentLogger, type Logger } from './logger.js';
+import { ParameterError, UnknownScheduleError } from '../base/errors.js';
+import { silentLogger, type Logger } from '../base/logger.js';
 import { populateSchedule, validatePipelineConfig } from './populate.js';
-import { now } from './run-metrics.js';
+import { now } from '../base/run-metrics.js';
 
 /**
  * Which schedules a backfill selects: `missing` those without analytics of

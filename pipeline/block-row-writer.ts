@@ -1,5 +1,5 @@
 import type { NextSourceIds } from '../sql/store.js';
-import type { SourceTableWriter } from './load-schedule.js';
+import type { SourceTableWriter } from './source-table-writer.js';
 
 /**
  * Everything the six block-level source tables hold for one block, without

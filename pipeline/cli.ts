@@ -2,8 +2,8 @@
 import { defaultDbTarget } from '../sql/create-store.js';
 import { commandHelp, parseCommandArgs, type Command } from './cli/command.js';
 import { COMMANDS } from './cli/commands/index.js';
-import { TsiError } from './errors.js';
-import { createLogger, type LogFormat } from './logger.js';
+import { TsiError } from '../base/errors.js';
+import { createLogger, type LogFormat } from '../base/logger.js';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 

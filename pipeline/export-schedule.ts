@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { selectExportBlocks, type ExportBlockRow } from '../sql/queries/export-blocks.js';
 import type { Store } from '../sql/store.js';
 import type { SourceBlockRows } from './block-row-writer.js';
-import { UnknownScheduleError } from './errors.js';
+import { UnknownScheduleError } from '../base/errors.js';
 import { blockSeparator, DOCUMENT_TAIL, documentBlockJson, documentHead } from './schedule-document.js';
 
 export interface ExportSummary {

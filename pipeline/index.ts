@@ -17,10 +17,10 @@ export { backfill, newClaimOwner, claimOwnerIsGone, type BackfillOptions, type B
 export { verifySchedule, type VerifyReport } from './verify.js';
 export { loadGeneratedSchedule, type LoadSummary } from './load-schedule.js';
 export { generateBlocks, describeSchedule, type GenerateOptions, type GeneratedBlock } from './schedule-generator.js';
-export { createLogger, silentLogger, type Logger, type LoggerOptions } from './logger.js';
+export { createLogger, silentLogger, type Logger, type LoggerOptions } from '../base/logger.js';
 export {
   TsiError, BadInputError, UnknownScheduleError, DuplicateScheduleError, ParameterError, StageError, isRetryable,
-} from './errors.js';
+} from '../base/errors.js';
 export {
   fetchSkyMapBlocks, fetchDistributionBlocks, hasAnalyticsData, deleteAnalytics, listSchedules,
   type SkyMapBlock, type DistributionBlock, type ScheduleListing,

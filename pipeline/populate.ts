@@ -12,10 +12,10 @@ import {
   ANALYTICS_RUNS, HEATMAP_BINS, PRIORITY_RATES, SUMMARY, TIME_METADATA, VISIBILITY_BINS,
 } from '../sql/table-specs.js';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './config.js';
-import { ParameterError } from './errors.js';
-import { faultPoint } from './fault-injection.js';
-import { silentLogger, type Logger } from './logger.js';
-import { newRunMetrics, now, type RunMetrics } from './run-metrics.js';
+import { ParameterError } from '../base/errors.js';
+import { faultPoint } from '../base/fault-injection.js';
+import { silentLogger, type Logger } from '../base/logger.js';
+import { newRunMetrics, now, type RunMetrics } from '../base/run-metrics.js';
 import { objectRowsBatch, timeBinBatches } from './result-batches.js';
 
 /** What one populate did. */

@@ -7,7 +7,7 @@
 import { PeriodBuffer } from '../stages/core/period-buffer.js';
 import { scanVisibilityPeriods } from '../stages/core/visibility-scanner.js';
 import type { SourceBlockRows } from './block-row-writer.js';
-import { TsiError } from './errors.js';
+import { TsiError } from '../base/errors.js';
 
 /** `{"start": MJD, "stop": MJD}`, as in `visibility_periods_json`. */
 export interface DocumentPeriod {

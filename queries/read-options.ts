@@ -1,5 +1,5 @@
-import { TsiError } from '../pipeline/errors.js';
-import { silentLogger, type Logger } from '../pipeline/logger.js';
+import { TsiError } from '../base/errors.js';
+import { silentLogger, type Logger } from '../base/logger.js';
 
 /** Options every analytics read takes. */
 export interface ReadOptions {

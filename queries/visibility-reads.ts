@@ -1,5 +1,5 @@
 import type { Store } from '../sql/store.js';
-import { ParameterError } from '../pipeline/errors.js';
+import { ParameterError } from '../base/errors.js';
 import { decodeMinuteRanges } from '../stages/core/minute-range-codec.js';
 import { MinuteRangeBuffer } from '../stages/core/period-math.js';
 import type { VisibilityMetadataRow } from '../stages/core/minute-bin-accumulator.js';

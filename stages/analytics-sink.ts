@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import type { WriteTx } from '../sql/store.js';
 import type { TableBatch } from './core/row-batcher.js';
-import { faultPoint } from '../pipeline/fault-injection.js';
-import { now, type RunMetrics } from '../pipeline/run-metrics.js';
+import { faultPoint } from '../base/fault-injection.js';
+import { now, type RunMetrics } from '../base/run-metrics.js';
 
 /** Writes one batch inside the open transaction and counts it. */
 export async function writeBatch(tx: WriteTx, { table, batch }: TableBatch, metrics: RunMetrics): Promise<void> {

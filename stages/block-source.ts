@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { SourceBlockRow, SourceSnapshot } from '../sql/store.js';
-import { now, type RunMetrics } from '../pipeline/run-metrics.js';
+import { now, type RunMetrics } from '../base/run-metrics.js';
 
 /**
  * The source stage: a Readable of row chunks over a source snapshot. The

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { SqliteStore } from '../sql/sqlite/sqlite-store.js';
 import type { Store } from '../sql/store.js';
-import { SourceTableWriter } from '../pipeline/load-schedule.js';
+import { SourceTableWriter } from '../pipeline/source-table-writer.js';
 import { BlockRowWriter } from '../pipeline/block-row-writer.js';
 
 /** A fresh, migrated SQLite file per test; removed afterwards. */

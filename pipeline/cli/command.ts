@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { Logger } from '../logger.js';
-import { ParameterError } from '../errors.js';
+import type { Logger } from '../../base/logger.js';
+import { ParameterError } from '../../base/errors.js';
 
 type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; valueName?: string };
 

@@ -1,5 +1,5 @@
 import type { BackfillProgress } from '../backfill.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../../base/logger.js';
 import { fmt } from './format.js';
 
 export interface ProgressReporter {

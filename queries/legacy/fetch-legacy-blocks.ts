@@ -1,6 +1,6 @@
 import type { Store, SourceBlockRow } from '../../sql/store.js';
 import { selectSourceBlocks } from '../../sql/queries/source-blocks.js';
-import { UnknownScheduleError } from '../../pipeline/errors.js';
+import { UnknownScheduleError } from '../../base/errors.js';
 import type { LegacyBlock } from './legacy-block.js';
 import { parsePeriodsLegacy } from './parse-periods-legacy.js';
 

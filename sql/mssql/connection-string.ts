@@ -1,5 +1,5 @@
 import sql from 'mssql';
-import { TsiError } from '../../pipeline/errors.js';
+import { TsiError } from '../../base/errors.js';
 
 const URL_FORM = /^(mssql|sqlserver):\/\//i;
 const URL_EXAMPLE = 'mssql://user:password@host:1433/database?encrypt=true&trustServerCertificate=false';

@@ -1,4 +1,4 @@
-import { TsiError } from '../../pipeline/errors.js';
+import { TsiError } from '../../base/errors.js';
 
 /** `GO`, optionally a repeat count, optionally a trailing `--` comment: sqlcmd's batch separator. */
 const GO_LINE = /^\s*go(?:\s+(\d+))?\s*(?:--.*)?$/i;

@@ -1,5 +1,5 @@
 import mssql from 'mssql';
-import { TsiError } from '../../pipeline/errors.js';
+import { TsiError } from '../../base/errors.js';
 import { migrationFiles, type MigrationFile } from '../migration-files.js';
 import type { MigrationReport } from '../store.js';
 import { getAppLock, MIGRATION_LOCK } from './mssql-app-lock.js';

@@ -1,5 +1,5 @@
 import type mssql from 'mssql';
-import { TsiError } from '../../pipeline/errors.js';
+import { TsiError } from '../../base/errors.js';
 import { rowConverter, type RowConverter } from './mssql-type-map.js';
 
 type Row = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import mssql from 'mssql';
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
-import { DuplicateScheduleError, TsiError, UnknownScheduleError } from '../../pipeline/errors.js';
+import { DuplicateScheduleError, TsiError, UnknownScheduleError } from '../../base/errors.js';
 import { selectSourceAggregates, selectSourceBlocks } from '../queries/source-blocks.js';
 import type { Database } from '../schema.js';
 import { sourceFingerprint, type SourceAggregates } from '../source-fingerprint.js';

@@ -1,5 +1,5 @@
 import sql from 'mssql';
-import { TsiError } from '../../pipeline/errors.js';
+import { TsiError } from '../../base/errors.js';
 import type { ColumnKind } from '../table-specs.js';
 
 /**

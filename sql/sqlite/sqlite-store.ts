@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql, type CompiledQuery } from 'kysely';
-import { DuplicateScheduleError, TsiError, UnknownScheduleError } from '../../pipeline/errors.js';
+import { DuplicateScheduleError, TsiError, UnknownScheduleError } from '../../base/errors.js';
 import { InsertStatementCache, rowsPerStatement } from '../insert-statements.js';
 import { migrationFiles } from '../migration-files.js';
 import { selectSourceAggregates, selectSourceBlocks } from '../queries/source-blocks.js';

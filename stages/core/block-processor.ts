@@ -7,8 +7,8 @@ import { newBlockFacts, type Accumulator, type BlockFacts } from './block-facts.
 import { RowBatcher, type TableBatch } from './row-batcher.js';
 import { BLOCKS_ANALYTICS, VISIBILITY_RANGES } from '../../sql/table-specs.js';
 import type { SourceBlockRow } from '../../sql/store.js';
-import { BadInputError } from '../../pipeline/errors.js';
-import { now, type RunMetrics } from '../../pipeline/run-metrics.js';
+import { BadInputError } from '../../base/errors.js';
+import { now, type RunMetrics } from '../../base/run-metrics.js';
 
 export interface BlockProcessorOptions {
   scheduleId: number;

@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../pipeline/errors.js';
+import { BadInputError } from '../../base/errors.js';
 import { populateSchedule } from '../../pipeline/populate.js';
 import type { Phase } from '../../sql/table-specs.js';
 import type { SqliteStore } from '../../sql/sqlite/sqlite-store.js';

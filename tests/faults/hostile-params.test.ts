@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../pipeline/cli/commands/index.js';
-import { UnknownScheduleError } from '../../pipeline/errors.js';
+import { UnknownScheduleError } from '../../base/errors.js';
 import { populateSchedule } from '../../pipeline/populate.js';
 import { listSchedules } from '../../queries/block-reads.js';
 import { openStore } from '../../sql/create-store.js';

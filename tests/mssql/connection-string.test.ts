@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TsiError } from '../../pipeline/errors.js';
+import { TsiError } from '../../base/errors.js';
 import { parseConnectionString, redactConnectionString } from '../../sql/mssql/connection-string.js';
 import { MssqlStore } from '../../sql/mssql/mssql-store.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TsiError } from '../../pipeline/errors.js';
+import { TsiError } from '../../base/errors.js';
 import { splitGoBatches } from '../../sql/mssql/go-batches.js';
 
 describe('splitGoBatches', () => {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UnknownScheduleError } from '../../pipeline/errors.js';
+import { UnknownScheduleError } from '../../base/errors.js';
 import { loadGeneratedSchedule } from '../../pipeline/load-schedule.js';
 import { populateSchedule } from '../../pipeline/populate.js';
 import { fetchDistributionBlocks, fetchSkyMapBlocks } from '../../queries/block-reads.js';

@@ -1,6 +1,6 @@
 import mssql from 'mssql';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TsiError } from '../../pipeline/errors.js';
+import { TsiError } from '../../base/errors.js';
 import { migrationFiles } from '../../sql/migration-files.js';
 import { splitGoBatches } from '../../sql/mssql/go-batches.js';
 import { migrate, missingMigrations } from '../../sql/mssql/mssql-migrator.js';

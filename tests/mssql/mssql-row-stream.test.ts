@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import fc from 'fast-check';
 import mssql from 'mssql';
 import { describe, expect, it } from 'vitest';
-import { TsiError } from '../../pipeline/errors.js';
+import { TsiError } from '../../base/errors.js';
 import { streamRows } from '../../sql/mssql/mssql-row-stream.js';
 
 /**

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DuplicateScheduleError, TsiError } from '../../pipeline/errors.js';
+import { DuplicateScheduleError, TsiError } from '../../base/errors.js';
 import { MssqlStore } from '../../sql/mssql/mssql-store.js';
 import { installFakeServer, type FakeServer } from './fake-mssql.js';
 

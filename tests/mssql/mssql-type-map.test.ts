@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import mssql from 'mssql';
 import { describe, expect, it } from 'vitest';
-import { TsiError } from '../../pipeline/errors.js';
+import { TsiError } from '../../base/errors.js';
 import { bigintToNumber, rowConverter, sqlType } from '../../sql/mssql/mssql-type-map.js';
 import type { SourceBlockRow } from '../../sql/store.js';
 

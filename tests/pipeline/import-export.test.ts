@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuplicateScheduleError, TsiError } from '../../pipeline/errors.js';
+import { DuplicateScheduleError, TsiError } from '../../base/errors.js';
 import { exportSchedule, type ExportSummary } from '../../pipeline/export-schedule.js';
 import { importSchedule } from '../../pipeline/import-schedule.js';
 import { loadGeneratedSchedule } from '../../pipeline/load-schedule.js';

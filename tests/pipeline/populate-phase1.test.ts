@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { populateSchedule } from '../../pipeline/populate.js';
-import { BadInputError } from '../../pipeline/errors.js';
+import { BadInputError } from '../../base/errors.js';
 import { close, insertSchedule, periodsJson, tableRows, withStore } from '../helpers.js';
 
 describe('populate, phase 1: the per-block row of SEMANTICS', () => {

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import { BadInputError, UnknownScheduleError } from '../../pipeline/errors.js';
+import { BadInputError, UnknownScheduleError } from '../../base/errors.js';
 import { loadGeneratedSchedule } from '../../pipeline/load-schedule.js';
 import { populateSchedule } from '../../pipeline/populate.js';
 import { fetchLegacyBlocks } from '../../queries/legacy/fetch-legacy-blocks.js';

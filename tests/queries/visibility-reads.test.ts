@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { populateSchedule } from '../../pipeline/populate.js';
-import { ParameterError, UnknownScheduleError } from '../../pipeline/errors.js';
+import { ParameterError, UnknownScheduleError } from '../../base/errors.js';
 import { deleteVisibilityTimeBins, getVisibilityHistogram, getVisibilityMetadata, hasVisibilityTimeBins } from '../../queries/visibility-reads.js';
 import { insertSchedule, periodsJson, runCli, withStore, type HandBlock } from '../helpers.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../sql/sqlite/sqlite-store.js';
-import { TsiError, UnknownScheduleError } from '../../pipeline/errors.js';
+import { TsiError, UnknownScheduleError } from '../../base/errors.js';
 import { populateSchedule } from '../../pipeline/populate.js';
 import { listSchedules } from '../../queries/block-reads.js';
 import { BLOCKS_ANALYTICS } from '../../sql/table-specs.js';

@@ -1,6 +1,6 @@
 import { openStore } from '../../../sql/create-store.js';
 import { backfill, type BackfillMode, type BackfillReport } from '../../backfill.js';
-import { ParameterError } from '../../errors.js';
+import { ParameterError } from '../../../base/errors.js';
 import { isPositiveInteger, numberOption, parseId, writeJson, type Command, type CommandArgs } from '../command.js';
 import { fmt, textTable } from '../format.js';
 import { progressReporter } from '../progress-bar.js';

@@ -1,7 +1,7 @@
 import { deleteAnalytics } from '../../../queries/block-reads.js';
 import { openStore } from '../../../sql/create-store.js';
 import { ALL_PHASES } from '../../../sql/table-specs.js';
-import { UnknownScheduleError } from '../../errors.js';
+import { UnknownScheduleError } from '../../../base/errors.js';
 import { phasesOption, requiredId, writeJson, type Command } from '../command.js';
 import { fmt } from '../format.js';
 

@@ -6,7 +6,7 @@ import type { PopulateSummary } from '../../populate.js';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { MigrationReport } from '../../../sql/store.js';
-import { ParameterError, TsiError } from '../../errors.js';
+import { ParameterError, TsiError } from '../../../base/errors.js';
 import { writeJson, type Command, type CommandArgs } from '../command.js';
 import { populateReport } from '../format.js';
 import { generateCommand, generateOptionsFromArgs } from './generate.js';

@@ -1,6 +1,6 @@
 import { openStore } from '../../../sql/create-store.js';
 import { getVisibilityHistogram, type HistogramBin, type HistogramQuery } from '../../../queries/visibility-reads.js';
-import { ParameterError } from '../../errors.js';
+import { ParameterError } from '../../../base/errors.js';
 import { numberOption, optionalNumber, requiredId, writeJson, type Command, type CommandArgs } from '../command.js';
 
 const SPARK = '▁▂▃▄▅▆▇█';

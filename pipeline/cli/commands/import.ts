@@ -1,6 +1,6 @@
 import { openStore } from '../../../sql/create-store.js';
 import { importSchedule, type ImportSummary } from '../../import-schedule.js';
-import { ParameterError } from '../../errors.js';
+import { ParameterError } from '../../../base/errors.js';
 import { writeJson, type Command } from '../command.js';
 import { fmt, peakRssMb, populateReport } from '../format.js';
 import { PIPELINE_OPTIONS, pipelineConfigFromArgs } from './populate.js';

@@ -1,6 +1,6 @@
 import { openStore } from '../../../sql/create-store.js';
 import { listSchedules } from '../../../queries/block-reads.js';
-import { ParameterError } from '../../errors.js';
+import { ParameterError } from '../../../base/errors.js';
 import { verifySchedule, VERIFY_WIDTHS, type VerifyReport } from '../../verify.js';
 import { parseId, writeJson, type Command } from '../command.js';
 
