@@ -45,6 +45,8 @@ export interface SchedulingBlocksTable {
   min_observation_sec: number;
   requested_duration_sec: number;
   visibility_periods_json: string | null;
+  /** The block's id in the scheduler's input (migration 005); see blockKey(). */
+  original_block_id: string | null;
 }
 export interface ScheduleSchedulingBlocksTable {
   schedule_id: number;
@@ -206,6 +208,62 @@ export interface ScheduleAnalyticsRunsTable {
   duration_ms: number;
   completed_at: Generated<string>;
 }
+/**
+ * Phase 4 Compare cache: the figures of one ordered pair (A, B), valid while
+ * both schedules' analytics runs (fingerprint and completion time) are those
+ * it was computed from.
+ */
+export interface ScheduleComparisonsTable {
+  schedule_a_id: number;
+  schedule_b_id: number;
+  a_source_fingerprint: string;
+  b_source_fingerprint: string;
+  a_run_completed_at: string;
+  b_run_completed_at: string;
+  a_blocks: number;
+  a_scheduled_count: number;
+  a_scheduled_priority_sum: number;
+  a_priority_capture: number | null;
+  a_scheduled_priority_mean: number | null;
+  a_scheduled_priority_median: number | null;
+  a_scheduled_hours: number;
+  a_scheduled_union_hours: number;
+  a_gap_count: number;
+  a_gap_total_hours: number | null;
+  a_gap_mean_hours: number | null;
+  a_gap_median_hours: number | null;
+  a_gap_p90_hours: number | null;
+  a_gap_max_hours: number | null;
+  b_blocks: number;
+  b_scheduled_count: number;
+  b_scheduled_priority_sum: number;
+  b_priority_capture: number | null;
+  b_scheduled_priority_mean: number | null;
+  b_scheduled_priority_median: number | null;
+  b_scheduled_hours: number;
+  b_scheduled_union_hours: number;
+  b_gap_count: number;
+  b_gap_total_hours: number | null;
+  b_gap_mean_hours: number | null;
+  b_gap_median_hours: number | null;
+  b_gap_p90_hours: number | null;
+  b_gap_max_hours: number | null;
+  count_only_a: number;
+  count_only_b: number;
+  count_newly_scheduled: number;
+  count_newly_unscheduled: number;
+  count_unscheduled_both: number;
+  count_retimed: number;
+  count_unchanged: number;
+  match_ratio: number | null;
+  median_shift_seconds: number | null;
+  mad_shift_seconds: number | null;
+  order_preservation: number | null;
+  coverage_final_a: number;
+  coverage_final_b: number;
+  coverage_lead_top10: number;
+  computed_at: Generated<string>;
+}
 export interface ScheduleEtlLocksTable {
   schedule_id: number;
   owner: string;
@@ -234,6 +292,7 @@ export interface Database {
   schedule_block_visibility_ranges: ScheduleBlockVisibilityRangesTable;
   schedule_analytics_runs: ScheduleAnalyticsRunsTable;
   schedule_etl_locks: ScheduleEtlLocksTable;
+  schedule_comparisons: ScheduleComparisonsTable;
 }
 
 /**

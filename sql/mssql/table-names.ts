@@ -24,11 +24,12 @@ const SPEC_TABLES: readonly TableSpec[] = [
 
 /**
  * The schema of every table of `Database`: from each TableSpec's `schema`,
- * plus the two tables no writer bulk-loads (so they have no TableSpec).
+ * plus the tables no writer bulk-loads (so they have no TableSpec).
  */
 export const TABLE_SCHEMAS: ReadonlyMap<keyof Database, MssqlSchema> = new Map<keyof Database, MssqlSchema>([
   ['schedules', 'dbo'],
   ['schedule_etl_locks', 'analytics'],
+  ['schedule_comparisons', 'analytics'],
   ...SPEC_TABLES.map((t): [keyof Database, MssqlSchema] => [t.name, t.schema === 'source' ? 'dbo' : 'analytics']),
 ]);
 
