@@ -66,6 +66,8 @@ export interface GeneratedBlock {
   altitude: { min_alt_deg: number | null; max_alt_deg: number | null } | null;
   azimuth: { min_az_deg: number | null; max_az_deg: number | null } | null;
   constraintWindow: { start_time_mjd: number | null; stop_time_mjd: number | null } | null; // null → block has no constraints row
+  /** Always null: a generated block's key is its scheduling_block_id. */
+  original_block_id: null;
   priority: number;
   min_observation_sec: number;
   requested_duration_sec: number;
@@ -420,6 +422,7 @@ function nextBlock(
     altitude,
     azimuth,
     constraintWindow,
+    original_block_id: null,
     priority,
     min_observation_sec: minObservationSec,
     requested_duration_sec: requestedSec,
