@@ -92,6 +92,7 @@ describe('a database migrated before 005', () => {
       expect(old.source).toBe('analytics');
       for (const c of GAP_COLUMNS) expect(old.summary[c as keyof typeof old.summary], c).toBeNull();
       expect(old.summary.total_blocks).toBe(150);
+      expect(runCli(['summary', '--schedule', String(id), '--db', path]).stdout).toContain('\ngaps: not stored for this schedule yet (run `tsi-etl populate` again to compute them)\n');
 
       await populateSchedule(store, id);
       const fresh = await getScheduleSummary(store, id);
