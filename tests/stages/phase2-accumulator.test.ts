@@ -74,6 +74,11 @@ function pickGaps(s: Phase2Result['summary']) {
   return { scheduled_union_hours, gap_count, gap_total_hours, gap_mean_hours, gap_median_hours, gap_p90_hours, gap_max_hours };
 }
 
+/** The gap columns of a schedule whose scheduled windows form at most one interval. */
+function noGaps(unionHours: number) {
+  return { scheduled_union_hours: unionHours, gap_count: 0, gap_total_hours: null, gap_mean_hours: null, gap_median_hours: null, gap_p90_hours: null, gap_max_hours: null };
+}
+
 let nextId = 1;
 function block(
   priority: number,
@@ -150,13 +155,7 @@ describe('createPhase2Accumulator / computePhase2Legacy, hand-computed', () => {
         conflict_count: 2,
         n_bins: 4,
         // windows [0, 3 h), [1.5 h, 6 h) and [3 h, 4.5 h) make one interval: no gap
-        scheduled_union_hours: 6,
-        gap_count: 0,
-        gap_total_hours: null,
-        gap_mean_hours: null,
-        gap_median_hours: null,
-        gap_p90_hours: null,
-        gap_max_hours: null,
+        ...noGaps(6),
       },
       priorityRates: [
         { priority_value: -3, total_count: 1, scheduled_count: 1, scheduling_rate: 1, visibility_mean_hours: 12, requested_mean_hours: 2 },
@@ -208,13 +207,7 @@ describe('createPhase2Accumulator / computePhase2Legacy, hand-computed', () => {
         corr_visibility_requested: null,
         conflict_count: 0,
         n_bins: 10,
-        scheduled_union_hours: 0,
-        gap_count: 0,
-        gap_total_hours: null,
-        gap_mean_hours: null,
-        gap_median_hours: null,
-        gap_p90_hours: null,
-        gap_max_hours: null,
+        ...noGaps(0),
       },
       priorityRates: [],
       visibilityBins: [],
