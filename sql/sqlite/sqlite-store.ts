@@ -147,7 +147,8 @@ export class SqliteStore implements Store {
   /**
    * Runs a migration one statement at a time. SQLite has no ADD COLUMN IF NOT
    * EXISTS, so "duplicate column name" from an ADD COLUMN means that
-   * statement was applied before, and the file goes on.
+   * statement was applied before, and the file goes on. Statements are split
+   * on `;`, so a migration must keep `;` out of literals (and use no triggers).
    */
   #runStatements(sqlText: string): void {
     for (const statement of withoutLineComments(sqlText).split(';')) {
