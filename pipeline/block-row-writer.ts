@@ -12,6 +12,8 @@ export interface SourceBlockRows {
   altitude: { min_alt_deg: number | null; max_alt_deg: number | null } | null;
   azimuth: { min_az_deg: number | null; max_az_deg: number | null } | null;
   constraintWindow: { start_time_mjd: number | null; stop_time_mjd: number | null } | null;
+  /** The block's id in the scheduler's input (at most 256 characters); null when it has none. */
+  original_block_id: string | null;
   priority: number;
   min_observation_sec: number;
   requested_duration_sec: number;
@@ -70,7 +72,7 @@ export class BlockRowWriter {
       b.constraints.values.push(constraintsId, block.constraintWindow.start_time_mjd, block.constraintWindow.stop_time_mjd, altId, azId);
       b.constraints.endRow();
     }
-    b.scheduling_blocks.values.push(blockId, targetId, constraintsId, block.priority, block.min_observation_sec, block.requested_duration_sec, block.visibility_periods_json);
+    b.scheduling_blocks.values.push(blockId, targetId, constraintsId, block.priority, block.min_observation_sec, block.requested_duration_sec, block.visibility_periods_json, block.original_block_id);
     b.scheduling_blocks.endRow();
     b.schedule_scheduling_blocks.values.push(this.#scheduleId, blockId, block.scheduled_start_mjd, block.scheduled_stop_mjd);
     b.schedule_scheduling_blocks.endRow();

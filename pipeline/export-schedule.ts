@@ -3,6 +3,7 @@ import { selectExportBlocks, type ExportBlockRow } from '../sql/queries/export-b
 import type { Store } from '../sql/store.js';
 import type { SourceBlockRows } from './block-row-writer.js';
 import { UnknownScheduleError } from '../base/errors.js';
+import { blockKey } from '../stages/core/block-key.js';
 import { blockSeparator, DOCUMENT_TAIL, documentBlockJson, documentHead } from './schedule-document.js';
 
 export interface ExportSummary {
@@ -66,6 +67,8 @@ function exportRowToBlock(r: ExportBlockRow): SourceBlockRows {
     constraintWindow: r.constraints_id !== null ? { start_time_mjd: r.start_time_mjd, stop_time_mjd: r.stop_time_mjd } : null,
     altitude: r.altitude_constraints_id !== null ? { min_alt_deg: r.min_alt_deg, max_alt_deg: r.max_alt_deg } : null,
     azimuth: r.azimuth_constraints_id !== null ? { min_az_deg: r.min_az_deg, max_az_deg: r.max_az_deg } : null,
+    // The key, not the stored text: a re-import then matches the same blocks (SEMANTICS "Block key").
+    original_block_id: blockKey(r.original_block_id, r.scheduling_block_id),
     priority: r.priority,
     min_observation_sec: r.min_observation_sec,
     requested_duration_sec: r.requested_duration_sec,

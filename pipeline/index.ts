@@ -17,6 +17,8 @@ export { backfill, newClaimOwner, claimOwnerIsGone, type BackfillOptions, type B
 export { verifySchedule, type VerifyReport } from './verify.js';
 export { loadGeneratedSchedule, type LoadSummary } from './load-schedule.js';
 export { generateBlocks, describeSchedule, type GenerateOptions, type GeneratedBlock } from './schedule-generator.js';
+export { loadVariantSchedule, type VariantOptions, type VariantSummary, type VariantChanges } from './variant-schedule.js';
+export { blockKey } from '../stages/core/block-key.js';
 export { createLogger, silentLogger, type Logger, type LoggerOptions } from '../base/logger.js';
 export {
   TsiError, BadInputError, UnknownScheduleError, DuplicateScheduleError, ParameterError, StageError, isRetryable,

@@ -7,6 +7,7 @@ import { createMinuteBinAccumulator, type MinuteBinsResult } from '../stages/cor
 import { blockSource } from '../stages/block-source.js';
 import { blockTransform } from '../stages/block-transform.js';
 import { analyticsSink, writeBatch } from '../stages/analytics-sink.js';
+import { withMigrateHint } from '../sql/missing-schema-error.js';
 import type { Store, SourceSnapshot } from '../sql/store.js';
 import {
   ANALYTICS_RUNS, HEATMAP_BINS, PRIORITY_RATES, SUMMARY, TIME_METADATA, VISIBILITY_BINS,
@@ -65,7 +66,9 @@ export async function populateSchedule(
   const metrics = newRunMetrics();
   const slog = log.child({ scheduleId });
 
-  const tx = await store.beginAnalyticsReplace(scheduleId, phases);
+  const tx = await store.beginAnalyticsReplace(scheduleId, phases).catch((error: unknown) => {
+    throw withMigrateHint(error, store.description);
+  });
   let snapshot: SourceSnapshot | undefined;
   try {
     snapshot = await store.openSource(scheduleId);
@@ -146,6 +149,6 @@ export async function populateSchedule(
     await tx.rollback().catch((e: unknown) => slog.warn({ err: e }, 'rollback failed'));
     await snapshot?.close().catch((e: unknown) => slog.warn({ err: e }, 'closing the source failed'));
     slog.debug({ err: error }, 'populate rolled back');
-    throw error;
+    throw withMigrateHint(error, store.description);
   }
 }

@@ -4,6 +4,7 @@
  * from a parsed block to source rows, and the writer of one block's JSON.
  * Reading and writing live together so the two sides cannot drift apart.
  */
+import { MAX_ORIGINAL_BLOCK_ID_LENGTH } from '../stages/core/block-key.js';
 import { PeriodBuffer } from '../stages/core/period-buffer.js';
 import { scanVisibilityPeriods } from '../stages/core/visibility-scanner.js';
 import type { SourceBlockRows } from './block-row-writer.js';
@@ -26,6 +27,8 @@ export type DocumentPeriods = DocumentPeriod[] | string | null;
 export interface DocumentBlock {
   /** Optional; when present it must equal the block's 0-based position in `blocks`. */
   block_index?: number;
+  /** Optional: the block's id in the scheduler's input (a string of at most 256 characters, or null). Export writes the block's key. */
+  original_block_id?: string | null;
   target: { name: string; ra_deg: number; dec_deg: number; ra_pm_masyr: number; dec_pm_masyr: number; equinox: number };
   /** null: the block has no constraints row. */
   constraints: {
@@ -55,7 +58,7 @@ export class DocumentError extends TsiError {}
 type Json = Record<string, unknown>;
 
 const TOP_KEYS = new Set(['schedule_name', 'dark_periods', 'blocks']);
-const BLOCK_KEYS = new Set(['block_index', 'target', 'constraints', 'priority', 'min_observation_sec', 'requested_duration_sec', 'scheduled', 'visibility_periods']);
+const BLOCK_KEYS = new Set(['block_index', 'original_block_id', 'target', 'constraints', 'priority', 'min_observation_sec', 'requested_duration_sec', 'scheduled', 'visibility_periods']);
 const TARGET_KEYS = new Set(['name', 'ra_deg', 'dec_deg', 'ra_pm_masyr', 'dec_pm_masyr', 'equinox']);
 const CONSTRAINTS_KEYS = new Set(['start_time_mjd', 'stop_time_mjd', 'altitude', 'azimuth']);
 const ALTITUDE_KEYS = new Set(['min_alt_deg', 'max_alt_deg']);
@@ -110,6 +113,7 @@ export function documentBlockToRows(block: unknown, index: number): SourceBlockR
     altitude: null,
     azimuth: null,
     constraintWindow: null,
+    original_block_id: originalBlockId(b, path),
     priority: finite(b, 'priority', path),
     min_observation_sec: seconds(b, 'min_observation_sec', path),
     requested_duration_sec: seconds(b, 'requested_duration_sec', path),
@@ -182,7 +186,7 @@ export function documentBlockJson(block: SourceBlockRows, index: number): string
   const stop = block.scheduled_stop_mjd;
   const scheduled = start === null && stop === null ? 'null' : `{"start_mjd":${numberOrNull(start, index)},"stop_mjd":${numberOrNull(stop, index)}}`;
   return (
-    `{"block_index":${index},"target":{"name":${JSON.stringify(t.name)},"ra_deg":${number(t.ra_deg, index)},"dec_deg":${number(t.dec_deg, index)}` +
+    `{"block_index":${index},"original_block_id":${block.original_block_id === null ? 'null' : JSON.stringify(block.original_block_id)},"target":{"name":${JSON.stringify(t.name)},"ra_deg":${number(t.ra_deg, index)},"dec_deg":${number(t.dec_deg, index)}` +
     `,"ra_pm_masyr":${number(t.ra_pm_masyr, index)},"dec_pm_masyr":${number(t.dec_pm_masyr, index)},"equinox":${number(t.equinox, index)}}` +
     `,"constraints":${constraints},"priority":${number(block.priority, index)}` +
     `,"min_observation_sec":${number(block.min_observation_sec, index)},"requested_duration_sec":${number(block.requested_duration_sec, index)}` +
@@ -198,6 +202,17 @@ function number(x: number, index: number): string {
 
 function numberOrNull(x: number | null, index: number): string {
   return x === null ? 'null' : number(x, index);
+}
+
+/** Absent and null both mean no original id; otherwise a string the database column can hold. */
+function originalBlockId(o: Json, path: string): string | null {
+  const v = o.original_block_id;
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string') throw expected(`${path}.original_block_id`, 'a string or null', v);
+  if (v.length > MAX_ORIGINAL_BLOCK_ID_LENGTH) {
+    throw new DocumentError(`${path}.original_block_id: ${v.length} characters, at most ${MAX_ORIGINAL_BLOCK_ID_LENGTH} are allowed (shorten the id)`);
+  }
+  return v;
 }
 
 function periodsText(o: Json, key: string, path: string): string | null {

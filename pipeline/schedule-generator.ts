@@ -37,6 +37,7 @@
  */
 import { createHash } from 'node:crypto';
 import { PeriodBuffer } from '../stages/core/period-buffer.js';
+import { sfc32FromSeed, type Rng } from './seeded-random.js';
 
 export interface GenerateOptions {
   /** Number of scheduling blocks, a non-negative integer. */
@@ -66,6 +67,8 @@ export interface GeneratedBlock {
   altitude: { min_alt_deg: number | null; max_alt_deg: number | null } | null;
   azimuth: { min_az_deg: number | null; max_az_deg: number | null } | null;
   constraintWindow: { start_time_mjd: number | null; stop_time_mjd: number | null } | null; // null → block has no constraints row
+  /** Always null: a generated block's key is its scheduling_block_id. */
+  original_block_id: null;
   priority: number;
   min_observation_sec: number;
   requested_duration_sec: number;
@@ -188,37 +191,6 @@ function resolveOptions(o: GenerateOptions): ResolvedOptions {
   const name = o.name ?? `synthetic-${o.blocks}x${o.days}-seed${o.seed}`;
   if (name.length === 0) throw new RangeError('name must not be empty');
   return { blocks: o.blocks, days: o.days, seed: o.seed, startMjd, name };
-}
-
-type Rng = () => number;
-
-/** sfc32 seeded by splitmix32 over the seed's low and high 32 bits; returns uniforms in [0, 1). */
-function sfc32FromSeed(seed: number): Rng {
-  let sm = 0;
-  const splitmix32 = (): number => {
-    sm = (sm + 0x9e3779b9) | 0;
-    let z = sm;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) | 0;
-  };
-  sm = seed | 0;
-  let a = splitmix32();
-  let b = splitmix32();
-  let c = splitmix32();
-  // The high bits go straight into the state, so distinct safe-integer seeds give distinct streams.
-  let d = splitmix32() ^ (Math.floor(seed / 4294967296) | 0);
-  const next = (): number => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < 12; i++) next();
-  return next;
 }
 
 /** Per-night constants, computed once: the per-block loop then needs no trigonometry per night. */
@@ -420,6 +392,7 @@ function nextBlock(
     altitude,
     azimuth,
     constraintWindow,
+    original_block_id: null,
     priority,
     min_observation_sec: minObservationSec,
     requested_duration_sec: requestedSec,

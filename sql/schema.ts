@@ -114,6 +114,19 @@ export interface ScheduleSummaryAnalyticsTable {
   corr_visibility_requested: number | null;
   conflict_count: number;
   n_bins: number;
+  /**
+   * Gaps (migration 005): the union of the scheduled windows and the spaces
+   * between its intervals, in hours. NULL in rows written before 005 until
+   * the schedule is populated again; the five gap figures are NULL when
+   * gap_count is 0.
+   */
+  scheduled_union_hours: number | null;
+  gap_count: number | null;
+  gap_total_hours: number | null;
+  gap_mean_hours: number | null;
+  gap_median_hours: number | null;
+  gap_p90_hours: number | null;
+  gap_max_hours: number | null;
   created_at: Generated<string>;
 }
 export interface SchedulePriorityRatesTable {

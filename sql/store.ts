@@ -98,6 +98,8 @@ export interface SourceLoadTx extends WriteTx {
 export interface MigrationReport {
   applied: string[];
   alreadyApplied: string[];
+  /** Objects of recorded migrations that were missing and were re-created (`table x`, `column x.y`, `index ix on x`). */
+  recreated: string[];
 }
 
 /**

@@ -83,6 +83,13 @@ export const SUMMARY = table('schedule_summary_analytics', 'analytics', [
   col('corr_visibility_requested', 'float', true),
   col('conflict_count', 'bigint'),
   col('n_bins', 'int'),
+  col('scheduled_union_hours', 'float', true),
+  col('gap_count', 'int', true),
+  col('gap_total_hours', 'float', true),
+  col('gap_mean_hours', 'float', true),
+  col('gap_median_hours', 'float', true),
+  col('gap_p90_hours', 'float', true),
+  col('gap_max_hours', 'float', true),
 ]);
 
 export const PRIORITY_RATES = table('schedule_priority_rates', 'analytics', [
@@ -229,6 +236,7 @@ export const SOURCE_TABLES = {
     col('min_observation_sec', 'int'),
     col('requested_duration_sec', 'int'),
     col('visibility_periods_json', 'nvarchar', true),
+    col('original_block_id', 'nvarchar', true),
   ]),
   schedule_scheduling_blocks: table('schedule_scheduling_blocks', 'source', [
     col('schedule_id', 'bigint'),

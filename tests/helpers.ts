@@ -34,6 +34,8 @@ export interface HandBlock {
   az?: [number | null, number | null];
   /** Give the block a constraints row even without alt/az. */
   constraints?: boolean;
+  /** scheduling_blocks.original_block_id (default null: the key is the block id). */
+  originalId?: string | null;
 }
 
 let checksumCounter = 0;
@@ -51,6 +53,7 @@ export async function insertSchedule(store: Store, blocks: HandBlock[], name = '
       altitude: block.alt ? { min_alt_deg: block.alt[0], max_alt_deg: block.alt[1] } : null,
       azimuth: block.az ? { min_az_deg: block.az[0], max_az_deg: block.az[1] } : null,
       constraintWindow: block.alt || block.az || block.constraints ? { start_time_mjd: null, stop_time_mjd: null } : null,
+      original_block_id: block.originalId ?? null,
       priority: block.priority ?? 5,
       min_observation_sec: block.minObsSec ?? 600,
       requested_duration_sec: block.requestedSec ?? 3600,

@@ -7,6 +7,7 @@ import type {
   VisibilityBinRow,
 } from '../../stages/core/phase2-rows.js';
 import { mjdToUnix } from '../../stages/core/time.js';
+import { gapsLegacy } from './gaps-legacy.js';
 import type { LegacyBlock } from './legacy-block.js';
 import { legacyUnionHours } from './legacy-union-hours.js';
 
@@ -111,6 +112,8 @@ function summarize(rows: Row[], nBins: number): SummaryRow {
   const requested = rows.map((r) => r.requested);
   const scheduledBlocks = rows.filter((r) => r.scheduled);
   const empty = rows.length === 0;
+  // SEMANTICS "Time": compare Unix seconds rounded to the millisecond.
+  const windows = scheduledBlocks.map((r) => ({ start: mjdToUnix(r.start), stop: mjdToUnix(r.stop) }));
   return {
     total_blocks: rows.length,
     scheduled_blocks: scheduledBlocks.length,
@@ -134,9 +137,9 @@ function summarize(rows: Row[], nBins: number): SummaryRow {
     corr_priority_visibility: spearmanRho(priorities, hours),
     corr_priority_requested: spearmanRho(priorities, requested),
     corr_visibility_requested: spearmanRho(hours, requested),
-    // SEMANTICS "Time": compare Unix seconds rounded to the millisecond.
-    conflict_count: conflicts(scheduledBlocks.map((r) => ({ start: mjdToUnix(r.start), stop: mjdToUnix(r.stop) }))),
+    conflict_count: conflicts(windows),
     n_bins: nBins,
+    ...gapsLegacy(windows),
   };
 }
 

@@ -1,6 +1,7 @@
 import mssql from 'mssql';
 import { TsiError } from '../../base/errors.js';
 import { migrationFiles, type MigrationFile } from '../migration-files.js';
+import { describeObject, migrationObjects, type MigrationObject } from '../migration-objects.js';
 import type { MigrationReport } from '../store.js';
 import { getAppLock, MIGRATION_LOCK } from './mssql-app-lock.js';
 import { splitGoBatches } from './go-batches.js';
@@ -16,6 +17,29 @@ CREATE TABLE dbo.schema_migrations (
 const RECORD_VERSION = `INSERT INTO dbo.schema_migrations (version, name)
 SELECT @version, @name WHERE NOT EXISTS (SELECT 1 FROM dbo.schema_migrations WHERE version = @version)`;
 
+/**
+ * The objects of `objects` that do not exist, one parameter set per object
+ * (the names come from our own files, but are bound, never spliced).
+ */
+export function missingObjectsQuery(objects: readonly MigrationObject[]): string {
+  const rows = objects.map((_, i) => `(${i}, @kind${i}, @table${i}, @name${i})`).join(',\n  ');
+  return `SELECT o.i FROM (VALUES
+  ${rows}
+) AS o(i, kind, tbl, name)
+WHERE (o.kind = N'table' AND OBJECT_ID(o.tbl, N'U') IS NULL)
+   OR (o.kind = N'column' AND COL_LENGTH(o.tbl, o.name) IS NULL)
+   OR (o.kind = N'index' AND NOT EXISTS (SELECT 1 FROM sys.indexes AS ix WHERE ix.name = o.name AND ix.object_id = OBJECT_ID(o.tbl)))
+ORDER BY o.i`;
+}
+
+async function missingObjects(transaction: mssql.Transaction, objects: readonly MigrationObject[]): Promise<MigrationObject[]> {
+  if (objects.length === 0) return [];
+  const request = new mssql.Request(transaction);
+  objects.forEach((o, i) => request.input(`kind${i}`, mssql.NVarChar(16), o.kind).input(`table${i}`, mssql.NVarChar(256), o.table).input(`name${i}`, mssql.NVarChar(256), o.name));
+  const result = await request.query<{ i: number }>(missingObjectsQuery(objects));
+  return (result.recordset ?? []).map((r) => objects[r.i]);
+}
+
 /** Holds the migration lock for the transaction, so concurrent migrators run one after the other. */
 async function lockMigrations(transaction: mssql.Transaction, timeoutMs: number): Promise<void> {
   const code = await getAppLock(transaction, MIGRATION_LOCK, timeoutMs);
@@ -26,14 +50,16 @@ async function lockMigrations(transaction: mssql.Transaction, timeoutMs: number)
  * Applies the numbered files of `sql/mssql/` that `dbo.schema_migrations`
  * does not list, each in its own transaction under the migration lock:
  * the version row first, then each GO batch as sqlcmd would send it.
- * Running it twice applies nothing the second time.
+ * Running it twice applies nothing the second time, unless something a
+ * recorded file creates is missing (a dropped table): then that file runs
+ * again (every file is idempotent) and the report lists what was re-created.
  */
 export async function migrate(pool: mssql.ConnectionPool, lockTimeoutMs: number): Promise<MigrationReport> {
   await inTransaction(pool, async (transaction) => {
     await lockMigrations(transaction, lockTimeoutMs);
     await new mssql.Request(transaction).batch(CREATE_MIGRATIONS_TABLE);
   });
-  const report: MigrationReport = { applied: [], alreadyApplied: [] };
+  const report: MigrationReport = { applied: [], alreadyApplied: [], recreated: [] };
   for (const file of migrationFiles('mssql')) {
     const applied = await inTransaction(pool, async (transaction) => {
       await lockMigrations(transaction, lockTimeoutMs);
@@ -41,9 +67,13 @@ export async function migrate(pool: mssql.ConnectionPool, lockTimeoutMs: number)
         .input('version', mssql.NVarChar(32), file.version)
         .input('name', mssql.NVarChar(256), file.name)
         .query(RECORD_VERSION);
-      if (recorded.rowsAffected[0] === 0) return false;
+      const fresh = recorded.rowsAffected[0] !== 0;
+      // Checked file by file, after the earlier files ran: a table re-created by 002 lacks the columns 005 adds.
+      const missing = fresh ? [] : await missingObjects(transaction, migrationObjects(file.sql));
+      if (!fresh && missing.length === 0) return false;
       for (const batch of splitGoBatches(file.sql)) await new mssql.Request(transaction).batch(batch);
-      return true;
+      report.recreated.push(...missing.map(describeObject));
+      return fresh;
     }).catch((error: unknown) => {
       throw new TsiError(`migration ${file.name} failed: ${(error as Error).message}`, { cause: error });
     });

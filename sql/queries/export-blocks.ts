@@ -30,6 +30,8 @@ export interface ExportBlockRow {
   scheduled_start_mjd: number | null;
   scheduled_stop_mjd: number | null;
   visibility_periods_json: string | null;
+  scheduling_block_id: number | string;
+  original_block_id: string | null;
 }
 
 /**
@@ -61,6 +63,8 @@ export function selectExportBlocks(db: Kysely<Database>, scheduleId: number) {
       'ssb.start_time_mjd as scheduled_start_mjd',
       'ssb.stop_time_mjd as scheduled_stop_mjd',
       'sb.visibility_periods_json',
+      'sb.scheduling_block_id',
+      'sb.original_block_id',
     ])
     .where('ssb.schedule_id', '=', scheduleId)
     .orderBy('ssb.scheduling_block_id');

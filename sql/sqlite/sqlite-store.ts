@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect, sql, type CompiledQuery } from 'kysely';
 import { DuplicateScheduleError, TsiError, UnknownScheduleError } from '../../base/errors.js';
 import { InsertStatementCache, rowsPerStatement } from '../insert-statements.js';
 import { migrationFiles } from '../migration-files.js';
+import { describeObject, migrationObjects, withoutLineComments, type MigrationObject } from '../migration-objects.js';
 import { selectSourceAggregates, selectSourceBlocks } from '../queries/source-blocks.js';
 import type { Database } from '../schema.js';
 import { sourceFingerprint, type SourceAggregates } from '../source-fingerprint.js';
@@ -106,10 +107,15 @@ export class SqliteStore implements Store {
     }
   }
 
+  /**
+   * Applies the migrations not yet recorded, and re-runs a recorded one when
+   * something it creates is missing (a dropped table, say), reporting what
+   * it re-created. Each file runs in its own transaction, statement by statement.
+   */
   async migrate(): Promise<MigrationReport> {
     const w = this.#writer;
     w.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)');
-    const report: MigrationReport = { applied: [], alreadyApplied: [] };
+    const report: MigrationReport = { applied: [], alreadyApplied: [], recreated: [] };
     return this.#serialized(async () => {
       for (const file of migrationFiles('sqlite')) {
         w.exec('BEGIN IMMEDIATE');
@@ -117,9 +123,15 @@ export class SqliteStore implements Store {
           // Record the version first, so a concurrent migrator collides here and skips.
           const inserted = w.prepare('INSERT OR IGNORE INTO schema_migrations (version, name) VALUES (?, ?)').run(file.version, file.name);
           if (inserted.changes === 0) {
+            // Checked file by file, after the earlier files ran: a table re-created by 002 lacks the columns 005 adds.
+            const missing = migrationObjects(file.sql).filter((o) => !this.#exists(o));
+            if (missing.length > 0) {
+              this.#runStatements(file.sql);
+              report.recreated.push(...missing.map(describeObject));
+            }
             report.alreadyApplied.push(file.name);
           } else {
-            w.exec(file.sql);
+            this.#runStatements(file.sql);
             report.applied.push(file.name);
           }
           w.exec('COMMIT');
@@ -130,6 +142,31 @@ export class SqliteStore implements Store {
       }
       return report;
     });
+  }
+
+  /**
+   * Runs a migration one statement at a time. SQLite has no ADD COLUMN IF NOT
+   * EXISTS, so "duplicate column name" from an ADD COLUMN means that
+   * statement was applied before, and the file goes on. Statements are split
+   * on `;`, so a migration must keep `;` out of literals (and use no triggers).
+   */
+  #runStatements(sqlText: string): void {
+    for (const statement of withoutLineComments(sqlText).split(';')) {
+      if (statement.trim() === '') continue;
+      try {
+        this.#writer.exec(statement);
+      } catch (error) {
+        if (/^\s*ALTER\s+TABLE\b[^;]*\bADD\b/i.test(statement) && /duplicate column name/i.test((error as Error).message)) continue;
+        throw error;
+      }
+    }
+  }
+
+  /** Whether a table, column or index a migration creates is in the database. */
+  #exists(o: MigrationObject): boolean {
+    const w = this.#writer;
+    if (o.kind === 'column') return w.prepare('SELECT 1 FROM pragma_table_info(?) WHERE name = ?').get(o.table, o.name) !== undefined;
+    return w.prepare('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?').get(o.kind, o.name) !== undefined;
   }
 
   async healthcheck(): Promise<void> {

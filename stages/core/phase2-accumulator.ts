@@ -4,6 +4,7 @@ import { assertBinCount, binIndex, binLayout, binLower, binMid, binUpper, type B
 import { GrowableFloat64 } from './growable-float64.js';
 import type { HeatmapBinRow, Phase2Result, PriorityRateRow, SummaryRow, VisibilityBinRow } from './phase2-rows.js';
 import { averageRanks, rankPearson } from './spearman.js';
+import { scheduleGaps, type ScheduleGaps } from './schedule-gaps.js';
 import { mjdToUnix } from './time.js';
 
 export interface Phase2Options {
@@ -103,8 +104,10 @@ export function createPhase2Accumulator(options: Phase2Options = {}): Accumulato
         requested: requested.view(),
         scheduled: scheduledFlags.subarray(0, priority.length),
       };
-      const conflicts = countConflicts(scheduledStarts.view(), scheduledStops.view());
-      const summary = summarize(columns, totals, conflicts, nBins);
+      // Conflicts and gaps both read the same two window columns: no extra per-block state.
+      const starts = scheduledStarts.view();
+      const stops = scheduledStops.view();
+      const summary = summarize(columns, totals, countConflicts(starts, stops), scheduleGaps(starts, stops), nBins);
       if (columns.n === 0) return { summary, priorityRates: [], visibilityBins: [], heatmapBins: [] };
       return {
         summary,
@@ -116,7 +119,7 @@ export function createPhase2Accumulator(options: Phase2Options = {}): Accumulato
   };
 }
 
-function summarize(c: Columns, t: Totals, conflicts: number, nBins: number): SummaryRow {
+function summarize(c: Columns, t: Totals, conflicts: number, gaps: ScheduleGaps, nBins: number): SummaryRow {
   const n = c.n;
   const unscheduled = n - t.scheduled;
   const base = {
@@ -133,6 +136,7 @@ function summarize(c: Columns, t: Totals, conflicts: number, nBins: number): Sum
     scheduled_total_hours: t.scheduledHours,
     conflict_count: conflicts,
     n_bins: nBins,
+    ...gaps,
   };
   if (n === 0) {
     return {

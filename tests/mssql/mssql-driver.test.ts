@@ -48,16 +48,17 @@ describe('the T-SQL kysely compiles for the SQL Server store', () => {
     expect(q.parameters).toEqual([42]);
   });
 
-  it('compiles a 2-row insert into schedule_summary_analytics with @1…@50', () => {
+  it('compiles a 2-row insert into schedule_summary_analytics with @1…@64', () => {
     const columns = SUMMARY.columns.map((c) => `"${c.name}"`).join(', ');
-    const row = (first: number) => `(${Array.from({ length: 25 }, (_, i) => `@${first + i}`).join(', ')})`;
-    expect(new InsertStatementCache(db).sql(SUMMARY, 2)).toBe(`insert into "analytics"."schedule_summary_analytics" (${columns}) values ${row(1)}, ${row(26)}`);
+    const row = (first: number) => `(${Array.from({ length: 32 }, (_, i) => `@${first + i}`).join(', ')})`;
+    expect(new InsertStatementCache(db).sql(SUMMARY, 2)).toBe(`insert into "analytics"."schedule_summary_analytics" (${columns}) values ${row(1)}, ${row(33)}`);
     // The columns in TableSpec order, spelled out once by hand:
     expect(columns).toBe(
       '"schedule_id", "total_blocks", "scheduled_blocks", "unscheduled_blocks", "impossible_blocks", "invalid_visibility_blocks", "scheduling_rate", ' +
         '"priority_min", "priority_max", "priority_mean", "priority_median", "priority_scheduled_mean", "priority_unscheduled_mean", ' +
         '"visibility_total_hours", "visibility_mean_hours", "visibility_min_hours", "visibility_max_hours", "requested_total_hours", "requested_mean_hours", ' +
-        '"scheduled_total_hours", "corr_priority_visibility", "corr_priority_requested", "corr_visibility_requested", "conflict_count", "n_bins"',
+        '"scheduled_total_hours", "corr_priority_visibility", "corr_priority_requested", "corr_visibility_requested", "conflict_count", "n_bins", ' +
+        '"scheduled_union_hours", "gap_count", "gap_total_hours", "gap_mean_hours", "gap_median_hours", "gap_p90_hours", "gap_max_hours"',
     );
   });
 

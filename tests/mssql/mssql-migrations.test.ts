@@ -50,10 +50,23 @@ function createTables(script: string): TableDdl[] {
   return tables;
 }
 
+/** Columns added by ALTER TABLE … ADD, as `[table, column, definition]`. */
+function addedColumns(script: string): [string, string, string][] {
+  const text = script.replace(/--[^\n]*/g, '');
+  return [...text.matchAll(/ALTER TABLE (?:\w+\.)?(\w+) ADD (?:COLUMN )?(\w+) ([^;]*);/gi)].map((m) => [m[1], m[2], m[3].replace(/\s+/g, ' ')]);
+}
+
+/** Every table of a dialect's migrations as the last one leaves it: created, then the columns later files add. */
+function finalTables(files: { sql: string }[]): Map<string, TableDdl> {
+  const tables = new Map(files.flatMap((f) => createTables(f.sql)).map((t) => [t.name, t]));
+  for (const [table, column, definition] of files.flatMap((f) => addedColumns(f.sql))) tables.get(table)!.columns.set(column, definition);
+  return tables;
+}
+
 const mssqlFiles = migrationFiles('mssql');
 const sqliteFiles = migrationFiles('sqlite');
-const mssqlTables = new Map(mssqlFiles.flatMap((f) => createTables(f.sql)).map((t) => [t.name, t]));
-const sqliteTables = new Map(sqliteFiles.flatMap((f) => createTables(f.sql)).map((t) => [t.name, t]));
+const mssqlTables = finalTables(mssqlFiles);
+const sqliteTables = finalTables(sqliteFiles);
 
 /** What each column kind must be declared as, so bulk copy's column metadata matches the table. */
 const TSQL_TYPE: Record<ColumnKind, RegExp> = {
@@ -62,7 +75,8 @@ const TSQL_TYPE: Record<ColumnKind, RegExp> = {
   tinyint: /^TINYINT\b/,
   bit: /^BIT\b/,
   float: /^FLOAT\b/,
-  nvarchar: /^NVARCHAR\(MAX\)/,
+  // original_block_id (migration 005) is NVARCHAR(256), as SEMANTICS bounds the key.
+  nvarchar: /^NVARCHAR\((MAX|256)\)/,
   varbinary: /^VARBINARY\(MAX\)/,
 };
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TsiError } from '../../base/errors.js';
 import { migrationFiles } from '../../sql/migration-files.js';
 import { splitGoBatches } from '../../sql/mssql/go-batches.js';
-import { migrate, missingMigrations } from '../../sql/mssql/mssql-migrator.js';
+import { migrate, missingMigrations, missingObjectsQuery } from '../../sql/mssql/mssql-migrator.js';
 import { installFakeServer, type FakeServer } from './fake-mssql.js';
 
 const pool = new mssql.ConnectionPool({ server: 'localhost' });
@@ -32,7 +32,7 @@ afterEach(() => {
 describe('migrate (mssql)', () => {
   it('creates the migrations table, then applies each file in its own locked transaction, version row first, batch by batch', async () => {
     const report = await migrate(pool, 1234);
-    expect(report).toEqual({ applied: files.map((f) => f.name), alreadyApplied: [] });
+    expect(report).toEqual({ applied: files.map((f) => f.name), alreadyApplied: [], recreated: [] });
     const lock = (tx: string) => `${tx} exec sp_getapplock tsi-etl:migrate Exclusive Transaction 1234`;
     const expected = [
       'tx1 begin',
@@ -56,8 +56,57 @@ describe('migrate (mssql)', () => {
   it('applies nothing the second time', async () => {
     await migrate(pool, 1000);
     server.log = [];
-    expect(await migrate(pool, 1000)).toEqual({ applied: [], alreadyApplied: files.map((f) => f.name) });
+    expect(await migrate(pool, 1000)).toEqual({ applied: [], alreadyApplied: files.map((f) => f.name), recreated: [] });
     expect(server.log.filter((l) => l.includes(' batch: ') && !l.includes('schema_migrations'))).toEqual([]);
+  });
+
+  it('on a recorded file, asks which of its objects are missing, and re-runs only a file with something missing', async () => {
+    await migrate(pool, 1000);
+    server.log = [];
+    const answer = server.answer;
+    const asked: Record<string, unknown>[] = [];
+    server.answer = (text, p) => {
+      if (!text.startsWith('SELECT o.i FROM (VALUES')) return answer(text, p);
+      asked.push(p);
+      // 002's first table was dropped; 005 then lacks the columns it adds to that table (its objects 2..8: tables, then columns, then indexes).
+      if (p.table0 === 'analytics.schedule_summary_analytics') return { rows: [{ i: 0 }] };
+      if (p.table0 === 'analytics.schedule_comparisons') return { rows: [2, 3, 4, 5, 6, 7, 8].map((i) => ({ i })) };
+      return {};
+    };
+    const report = await migrate(pool, 1000);
+    expect(report.applied).toEqual([]);
+    expect(report.recreated).toEqual([
+      'table analytics.schedule_summary_analytics',
+      ...['scheduled_union_hours', 'gap_count', 'gap_total_hours', 'gap_mean_hours', 'gap_median_hours', 'gap_p90_hours', 'gap_max_hours'].map((c) => `column analytics.schedule_summary_analytics.${c}`),
+    ]);
+    // every recorded file was checked, with its objects bound as parameters
+    expect(asked).toHaveLength(files.length);
+    expect(asked[5]).toMatchObject({
+      kind0: 'table', table0: 'analytics.schedule_comparisons',
+      kind1: 'column', table1: 'dbo.scheduling_blocks', name1: 'original_block_id',
+      kind9: 'index', table9: 'analytics.schedule_blocks_analytics', name9: 'ix_sba_timeline',
+    });
+    // only 002 and 005 ran again, batch by batch, inside the transaction that checked them
+    const rerun = server.log.filter((l) => / batch: /.test(l) && !l.includes('schema_migrations'));
+    // The first migrate used tx1 … tx7; this one creates the table in tx8, then one transaction per file.
+    const tx = (file: number) => `tx${files.length + 3 + file}`;
+    expect(rerun).toEqual([
+      ...splitGoBatches(files[2].sql).map((b) => `${tx(2)} batch: ${b}`),
+      ...splitGoBatches(files[5].sql).map((b) => `${tx(5)} batch: ${b}`),
+    ]);
+    expect(server.log).toContain(`${tx(5)} commit`);
+  });
+
+  it('asks about tables, added columns and indexes with one bound query', () => {
+    const sql = missingObjectsQuery([{ kind: 'table', table: 'analytics.t', name: 'analytics.t' }, { kind: 'column', table: 'dbo.b', name: 'c' }]);
+    expect(sql).toBe(`SELECT o.i FROM (VALUES
+  (0, @kind0, @table0, @name0),
+  (1, @kind1, @table1, @name1)
+) AS o(i, kind, tbl, name)
+WHERE (o.kind = N'table' AND OBJECT_ID(o.tbl, N'U') IS NULL)
+   OR (o.kind = N'column' AND COL_LENGTH(o.tbl, o.name) IS NULL)
+   OR (o.kind = N'index' AND NOT EXISTS (SELECT 1 FROM sys.indexes AS ix WHERE ix.name = o.name AND ix.object_id = OBJECT_ID(o.tbl)))
+ORDER BY o.i`);
   });
 
   it('rolls back a failing file and names it', async () => {

@@ -50,12 +50,12 @@ function batchOf(table: TableSpec, rows: number) {
 }
 
 describe('the 2,000-parameter batching', () => {
-  it('puts 80 rows of the 25-column summary table in one INSERT: 2,000 parameters', () => {
-    expect(SUMMARY.columns).toHaveLength(25);
-    expect(rowsPerStatement(SUMMARY, MSSQL_MAX_PARAMETERS, MSSQL_MAX_ROWS_PER_INSERT)).toBe(80);
-    const text = new InsertStatementCache(db).sql(SUMMARY, 80);
-    expect(text.match(/@\d+/g)).toHaveLength(2000);
-    expect(text.endsWith('@1976, @1977, @1978, @1979, @1980, @1981, @1982, @1983, @1984, @1985, @1986, @1987, @1988, @1989, @1990, @1991, @1992, @1993, @1994, @1995, @1996, @1997, @1998, @1999, @2000)')).toBe(true);
+  it('puts 62 rows of the 32-column summary table in one INSERT: 1,984 parameters', () => {
+    expect(SUMMARY.columns).toHaveLength(32);
+    expect(rowsPerStatement(SUMMARY, MSSQL_MAX_PARAMETERS, MSSQL_MAX_ROWS_PER_INSERT)).toBe(62);
+    const text = new InsertStatementCache(db).sql(SUMMARY, 62);
+    expect(text.match(/@\d+/g)).toHaveLength(1984);
+    expect(text.endsWith('@1969, @1970, @1971, @1972, @1973, @1974, @1975, @1976, @1977, @1978, @1979, @1980, @1981, @1982, @1983, @1984)')).toBe(true);
   });
 
   it('fills each statement as far as both limits allow, for any width', () => {
@@ -78,15 +78,16 @@ describe('MssqlRowWriter', () => {
     await writer.insert(transaction, SUMMARY, batch);
     expect(bulked).toEqual([]);
     const cache = new InsertStatementCache(db);
-    expect(sent.map((s) => s.text)).toEqual([cache.sql(SUMMARY, 80), cache.sql(SUMMARY, 80), cache.sql(SUMMARY, 80), cache.sql(SUMMARY, 10)]);
-    expect(sent.map((s) => Object.keys(s.parameters).length)).toEqual([2000, 2000, 2000, 250]);
+    expect(sent.map((s) => s.text)).toEqual([...Array(4).fill(cache.sql(SUMMARY, 62)), cache.sql(SUMMARY, 2)]);
+    expect(sent.map((s) => Object.keys(s.parameters).length)).toEqual([1984, 1984, 1984, 1984, 64]);
     expect(sent.every((s) => s.parent === transaction)).toBe(true);
-    // The second statement starts at row 80; parameters are typed by column.
+    // The second statement starts at row 62; parameters are typed by column.
     const second = sent[1].parameters;
-    expect([second['1'].value, second['1'].type]).toEqual([80_000, mssql.BigInt]);
-    expect([second['7'].value, second['7'].type]).toEqual([80_006, mssql.Float]);
-    expect([second['2000'].value, second['2000'].type]).toEqual([159_024, mssql.Int]);
-    expect(sent[3].parameters['250'].value).toBe(249_024);
+    expect([second['1'].value, second['1'].type]).toEqual([62_000, mssql.BigInt]);
+    expect([second['7'].value, second['7'].type]).toEqual([62_006, mssql.Float]);
+    expect([second['25'].value, second['25'].type]).toEqual([62_024, mssql.Int]);
+    expect([second['1984'].value, second['1984'].type]).toEqual([123_031, mssql.Float]);
+    expect(sent[4].parameters['64'].value).toBe(249_031);
   });
 
   it('bulk-copies a large batch into the schema-qualified table with the TableSpec columns', async () => {

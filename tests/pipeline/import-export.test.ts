@@ -12,6 +12,7 @@ import { populateSchedule } from '../../pipeline/populate.js';
 import { selectExportBlocks } from '../../sql/queries/export-blocks.js';
 import type { Store } from '../../sql/store.js';
 import { PHASE_TABLES, SOURCE_TABLES } from '../../sql/table-specs.js';
+import { blockKey } from '../../stages/core/block-key.js';
 import { insertSchedule, periodsJson, runCli, tableRows, withStore } from '../helpers.js';
 
 let dir: string;
@@ -64,11 +65,16 @@ async function failsStoringNothing(store: Store, fn: () => Promise<unknown>): Pr
   return error;
 }
 
-/** Every block's source columns, with row ids reduced to whether the row exists (the loaders number rows differently). */
+/**
+ * Every block's source columns, with row ids reduced to whether the row
+ * exists (the loaders number rows differently) and the block's id and
+ * original id to its key (what an export carries).
+ */
 async function blockShapes(store: Store, scheduleId: number): Promise<unknown[]> {
   const rows = await selectExportBlocks(store.db, scheduleId).execute();
-  return rows.map(({ constraints_id, altitude_constraints_id, azimuth_constraints_id, visibility_periods_json: _json, ...rest }) => ({
+  return rows.map(({ constraints_id, altitude_constraints_id, azimuth_constraints_id, visibility_periods_json: _json, scheduling_block_id, original_block_id, ...rest }) => ({
     ...rest,
+    key: blockKey(original_block_id, scheduling_block_id),
     hasConstraints: constraints_id !== null,
     hasAltitude: altitude_constraints_id !== null,
     hasAzimuth: azimuth_constraints_id !== null,
@@ -100,8 +106,15 @@ describe('export → import → export', () => {
         await exportToFile(b, imported.scheduleId, second);
         expect(readFileSync(second).equals(readFileSync(first))).toBe(true);
 
-        // Both databases are fresh, so even the ids agree.
-        for (const table of Object.values(SOURCE_TABLES)) expect(await allRows(b, table.name)).toEqual(await allRows(a, table.name));
+        // Both databases are fresh, so even the ids agree; the import stores each block's key as its original id.
+        for (const table of Object.values(SOURCE_TABLES)) {
+          if (table.name !== 'scheduling_blocks') expect(await allRows(b, table.name)).toEqual(await allRows(a, table.name));
+        }
+        const keyed = (await allRows(a, 'scheduling_blocks')).map((r) => {
+          const row = r as { scheduling_block_id: number; original_block_id: string | null };
+          return { ...row, original_block_id: String(row.scheduling_block_id) };
+        });
+        expect(await allRows(b, 'scheduling_blocks')).toEqual(keyed);
         const schedule = (s: Store) => s.db.selectFrom('schedules').select(['schedule_name', 'dark_periods_json', 'checksum']).executeTakeFirstOrThrow();
         expect(await schedule(b)).toEqual({ ...(await schedule(a)), checksum: sha256(first) });
         for (const table of ANALYTICS_TABLES) {
@@ -131,6 +144,30 @@ describe('export → import → export', () => {
         expect(await blockShapes(b, 1)).toEqual(await blockShapes(a, scheduleId));
         // The imported copy has the same bad blocks, reported by the ETL as usual.
         expect((await populateSchedule(b, 1, { lenient: true })).invalidBlockIds).toEqual([1, 2]);
+      });
+    });
+  });
+});
+
+describe('block keys across export → import', () => {
+  it('writes each key (trimmed original id, else the block id), stores it, and exports the same bytes again', async () => {
+    const first = join(dir, 'keys-first.json');
+    const second = join(dir, 'keys-second.json');
+    const originals = ['  OB-7 ', '', '   ', null, 'X', 'é'.repeat(256)];
+    await withStore(async (a) => {
+      const { scheduleId, blockIds } = await insertSchedule(a, originals.map((originalId) => ({ json: '[]', originalId })));
+      await exportToFile(a, scheduleId, first);
+      const written = readFileSync(first, 'utf8').split('\n').slice(1, -2).map((line) => JSON.parse(line.replace(/,$/, '')).original_block_id);
+      expect(written).toEqual(['OB-7', String(blockIds[1]), String(blockIds[2]), String(blockIds[3]), 'X', 'é'.repeat(256)]);
+      await withStore(async (b) => {
+        // Another block first, so the imported blocks get other ids than in `a`.
+        await insertSchedule(b, [{ json: null }]);
+        const { scheduleId: imported } = await importSchedule(b, first, { etl: false });
+        const stored = await b.db.selectFrom('scheduling_blocks').select('original_block_id').where('scheduling_block_id', '>', 1).orderBy('scheduling_block_id').execute();
+        expect(stored.map((r) => r.original_block_id)).toEqual(written);
+        await exportToFile(b, imported, second);
+        expect(readFileSync(second).equals(readFileSync(first))).toBe(true);
+        expect(await blockShapes(b, imported)).toEqual(await blockShapes(a, scheduleId));
       });
     });
   });

@@ -7,6 +7,7 @@ import { DocumentError, documentBlockJson, documentBlockToRows, documentHead, do
 function sampleBlock(): Record<string, unknown> {
   const block: DocumentBlock = {
     block_index: 3,
+    original_block_id: ' OB-17 ',
     target: { name: 'M31 “Andromeda”', ra_deg: 10.6847, dec_deg: 41.2687, ra_pm_masyr: 0.5, dec_pm_masyr: -1.25, equinox: 2000 },
     constraints: { start_time_mjd: 60676, stop_time_mjd: null, altitude: { min_alt_deg: 20, max_alt_deg: null }, azimuth: null },
     priority: 7.5,
@@ -23,6 +24,7 @@ const SAMPLE_ROWS: SourceBlockRows = {
   constraintWindow: { start_time_mjd: 60676, stop_time_mjd: null },
   altitude: { min_alt_deg: 20, max_alt_deg: null },
   azimuth: null,
+  original_block_id: ' OB-17 ',
   priority: 7.5,
   min_observation_sec: 600,
   requested_duration_sec: 3600,
@@ -84,9 +86,17 @@ describe('documentBlockToRows', () => {
     [['constraints'], [], 'blocks[3].constraints: expected an object, got []'],
     [['constraints', 'altitude', 'min_alt_deg'], 'x', 'blocks[3].constraints.altitude.min_alt_deg: expected a finite number or null, got "x"'],
     [['scheduled', 'stop_mjd'], undefined, 'blocks[3].scheduled.stop_mjd: expected a finite number or null, got nothing (the field is missing)'],
+    [['original_block_id'], 17, 'blocks[3].original_block_id: expected a string or null, got 17'],
+    [['original_block_id'], 'x'.repeat(257), 'blocks[3].original_block_id: 257 characters, at most 256 are allowed (shorten the id)'],
     [['target', 'epoch'], 2000, 'blocks[3].target: unknown field "epoch" (fields: name, ra_deg, dec_deg, ra_pm_masyr, dec_pm_masyr, equinox)'],
   ])('names the block and the field: %s = %s', (path, value, message) => {
     expect(errorOf(() => documentBlockToRows(withField(path, value), 3)).message).toBe(message);
+  });
+
+  it('takes an absent or null original_block_id as none, and keeps one of 256 characters as it is', () => {
+    expect(documentBlockToRows(withField(['original_block_id'], undefined), 3).original_block_id).toBeNull();
+    expect(documentBlockToRows(withField(['original_block_id'], null), 3).original_block_id).toBeNull();
+    expect(documentBlockToRows(withField(['original_block_id'], 'é'.repeat(256)), 3).original_block_id).toBe('é'.repeat(256));
   });
 
   it('rejects a block that is not an object, and shortens long bad values', () => {
@@ -141,7 +151,7 @@ describe('writing a document', () => {
   it('writes the head with the name first and a block in the documented key order', () => {
     expect(documentHead('a "b"', null)).toBe('{"schedule_name":"a \\"b\\"","dark_periods":null,"blocks":[');
     expect(documentBlockJson(SAMPLE_ROWS, 3)).toBe(
-      '{"block_index":3,"target":{"name":"M31 “Andromeda”","ra_deg":10.6847,"dec_deg":41.2687,"ra_pm_masyr":0.5,"dec_pm_masyr":-1.25,"equinox":2000},' +
+      '{"block_index":3,"original_block_id":" OB-17 ","target":{"name":"M31 “Andromeda”","ra_deg":10.6847,"dec_deg":41.2687,"ra_pm_masyr":0.5,"dec_pm_masyr":-1.25,"equinox":2000},' +
         '"constraints":{"start_time_mjd":60676,"stop_time_mjd":null,"altitude":{"min_alt_deg":20,"max_alt_deg":null},"azimuth":null},' +
         '"priority":7.5,"min_observation_sec":600,"requested_duration_sec":3600,"scheduled":{"start_mjd":60677.1,"stop_mjd":60677.2},' +
         '"visibility_periods":[{"start":60677,"stop":60677.25},{"stop":60678.5,"start":60678}]}',
@@ -180,6 +190,7 @@ describe('write then read', () => {
       constraintWindow: maybe(fc.record({ start_time_mjd: maybe(finite), stop_time_mjd: maybe(finite) })),
       altitude: maybe(fc.record({ min_alt_deg: maybe(finite), max_alt_deg: maybe(finite) })),
       azimuth: maybe(fc.record({ min_az_deg: maybe(finite), max_az_deg: maybe(finite) })),
+      original_block_id: maybe(fc.string({ maxLength: 256 })),
       priority: finite,
       min_observation_sec: fc.nat(),
       requested_duration_sec: fc.nat(),

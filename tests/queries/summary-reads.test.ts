@@ -113,6 +113,14 @@ describe('summary reads on a hand-made schedule', () => {
           // b1-b2, b1-b6, b2-b6; b2-b3 only touch at .4
           conflict_count: 3,
           n_bins: 10,
+          // the windows make one interval [.1, .5] (b3 touches b2 at .4): no gap
+          scheduled_union_hours: 0.4 * 24,
+          gap_count: 0,
+          gap_total_hours: null,
+          gap_mean_hours: null,
+          gap_median_hours: null,
+          gap_p90_hours: null,
+          gap_max_hours: null,
         }]);
         expectClose(r.rates, [
           { priority_value: 1, total_count: 1, scheduled_count: 1, scheduling_rate: 1, visibility_mean_hours: 12, requested_mean_hours: 1 },

@@ -69,6 +69,16 @@ function expectClose(actual: unknown, expected: unknown, path = 'result'): void 
   }
 }
 
+function pickGaps(s: Phase2Result['summary']) {
+  const { scheduled_union_hours, gap_count, gap_total_hours, gap_mean_hours, gap_median_hours, gap_p90_hours, gap_max_hours } = s;
+  return { scheduled_union_hours, gap_count, gap_total_hours, gap_mean_hours, gap_median_hours, gap_p90_hours, gap_max_hours };
+}
+
+/** The gap columns of a schedule whose scheduled windows form at most one interval. */
+function noGaps(unionHours: number) {
+  return { scheduled_union_hours: unionHours, gap_count: 0, gap_total_hours: null, gap_mean_hours: null, gap_median_hours: null, gap_p90_hours: null, gap_max_hours: null };
+}
+
 let nextId = 1;
 function block(
   priority: number,
@@ -144,6 +154,8 @@ describe('createPhase2Accumulator / computePhase2Legacy, hand-computed', () => {
         corr_visibility_requested: -1.5 / Math.sqrt(9 * 8), // scipy: -0.17677669529663687
         conflict_count: 2,
         n_bins: 4,
+        // windows [0, 3 h), [1.5 h, 6 h) and [3 h, 4.5 h) make one interval: no gap
+        ...noGaps(6),
       },
       priorityRates: [
         { priority_value: -3, total_count: 1, scheduled_count: 1, scheduling_rate: 1, visibility_mean_hours: 12, requested_mean_hours: 2 },
@@ -195,6 +207,7 @@ describe('createPhase2Accumulator / computePhase2Legacy, hand-computed', () => {
         corr_visibility_requested: null,
         conflict_count: 0,
         n_bins: 10,
+        ...noGaps(0),
       },
       priorityRates: [],
       visibilityBins: [],
@@ -225,6 +238,23 @@ describe('createPhase2Accumulator / computePhase2Legacy, hand-computed', () => {
     expect(result.heatmapBins).toEqual([
       { visibility_bin_index: 0, time_bin_index: 0, visibility_mid_hours: 6, time_mid_hours: 1.5, total_count: 1, scheduled_count: 1, scheduling_rate: 1 },
     ]);
+  });
+
+  it('measures the gaps between the intervals of the union of scheduled windows', () => {
+    // In 1.5 h steps: [0, 1], [2, 3] touching [3, 4], [6, 7], an empty [10, 10] and an unscheduled block.
+    const windows: ([number, number] | null)[] = [[0, 1], [2, 3], [3, 4], [6, 7], [10, 10], null];
+    const blocks = windows.map((w) => block(1, 3600, [], w === null ? null : [w[0] / 16, w[1] / 16]));
+    const expected = {
+      scheduled_union_hours: 6,
+      gap_count: 2,
+      gap_total_hours: 4.5,
+      gap_mean_hours: 2.25,
+      gap_median_hours: 2.25,
+      gap_p90_hours: 1.5 + 0.9 * 1.5, // rank 0.9 between the gaps of 1.5 h and 3 h
+      gap_max_hours: 3,
+    };
+    expectClose(pickGaps(runAccumulator(blocks).summary), expected, 'accumulator');
+    expectClose(pickGaps(computePhase2Legacy(blocks).summary), expected, 'legacy');
   });
 
   it('takes the mean of the two middle priorities for an even count', () => {

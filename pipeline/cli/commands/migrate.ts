@@ -1,11 +1,24 @@
 import { openStore } from '../../../sql/create-store.js';
+import type { MigrationReport } from '../../../sql/store.js';
 import { writeJson, type Command } from '../command.js';
+
+function migrationText(target: string, report: MigrationReport): string {
+  if (report.applied.length === 0 && report.recreated.length === 0) return `${target}: schema is up to date (${report.alreadyApplied.length} migrations)\n`;
+  const lines: string[] = [];
+  if (report.applied.length > 0) lines.push(`${target}: applied ${report.applied.join(', ')}`);
+  if (report.recreated.length > 0) lines.push(`${target}: re-created what was missing: ${report.recreated.join(', ')}`);
+  return lines.join('\n') + '\n';
+}
 
 export const migrateCommand: Command = {
   name: 'migrate',
-  summary: 'Create or update the schema: applies the numbered migrations not yet applied (idempotent).',
+  summary: 'Create or update the schema: applies the numbered migrations not yet applied, and re-creates anything they create that is missing (idempotent).',
   usage: '[--db TARGET]',
-  details: 'Creates the SQLite file when it does not exist. Each migration runs in its own transaction and is recorded in schema_migrations.',
+  details: [
+    'Creates the SQLite file when it does not exist. Each migration runs in its own transaction and is recorded in schema_migrations.',
+    'It also checks that every table, added column and index of the recorded migrations exists, and runs a migration again when something of it is missing (e.g. after `DROP TABLE schedule_summary_analytics` to roll back), naming what it re-created. Re-created analytics tables are empty until `tsi-etl populate` or `backfill` fills them.',
+    'With --json: {applied, alreadyApplied, recreated}.',
+  ].join('\n'),
   options: {},
   examples: ['tsi-etl migrate --db ./tsi.db'],
   async run(_args, ctx) {
@@ -13,8 +26,7 @@ export const migrateCommand: Command = {
     try {
       const report = await store.migrate();
       if (ctx.json) writeJson(ctx, report);
-      else if (report.applied.length === 0) ctx.out.write(`${store.description}: schema is up to date (${report.alreadyApplied.length} migrations)\n`);
-      else ctx.out.write(`${store.description}: applied ${report.applied.join(', ')}\n`);
+      else ctx.out.write(migrationText(store.description, report));
       return 0;
     } finally {
       await store.close();

@@ -9,6 +9,13 @@ const BAR_WIDTH = 40;
 
 const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
 
+/** The union of the scheduled windows and the gaps between its intervals; rows stored before migration 005 have none. */
+function gapsLine(s: SummaryReport['summary']): string {
+  if (s.gap_count === null) return 'gaps: not stored for this schedule yet (run `tsi-etl populate` again to compute them)';
+  return `gaps: union of scheduled windows ${fmt(s.scheduled_union_hours)} h; ${fmt(s.gap_count)} gaps, total ${fmt(s.gap_total_hours)} h, `
+    + `mean ${fmt(s.gap_mean_hours)} h, median ${fmt(s.gap_median_hours)} h, p90 ${fmt(s.gap_p90_hours)} h, max ${fmt(s.gap_max_hours)} h`;
+}
+
 function summaryText({ summary: s, source }: SummaryReport): string {
   const header = `schedule ${s.schedule_id}: ${fmt(s.total_blocks)} blocks, ${fmt(s.scheduled_blocks)} scheduled (${percent(s.scheduling_rate)}), `
     + `${fmt(s.impossible_blocks)} impossible, ${fmt(s.invalid_visibility_blocks)} with bad visibility JSON — source: ${source}\n`;
@@ -20,6 +27,7 @@ function summaryText({ summary: s, source }: SummaryReport): string {
   const lines = [
     `mean priority: scheduled ${fmt(s.priority_scheduled_mean)}, unscheduled ${fmt(s.priority_unscheduled_mean)}`,
     `scheduled time ${fmt(s.scheduled_total_hours)} h, ${fmt(s.conflict_count)} conflicting pairs`,
+    gapsLine(s),
     `Spearman: priority~visibility ${fmt(s.corr_priority_visibility)}, priority~requested ${fmt(s.corr_priority_requested)}, visibility~requested ${fmt(s.corr_visibility_requested)}`,
   ];
   return header + '\n' + stats + lines.join('\n') + '\n';
@@ -74,7 +82,8 @@ export const summaryCommand: Command = {
   usage: '--schedule ID [--json] [--legacy]',
   details: [
     'Reads the stored Phase 2 analytics; when the schedule has none (see `tsi-etl populate`), computes the same from the source tables (the legacy path, 10 bins).',
-    'With --json: {summary, priority_rates, visibility_bins, heatmap_bins, source}, source being "analytics" or "legacy".',
+    'The gaps line: the length of the union of the scheduled windows, and the count, total, mean, median, p90 and longest of the gaps between its intervals (hours).',
+    'With --json: {summary, priority_rates, visibility_bins, heatmap_bins, source}, source being "analytics" or "legacy"; summary holds scheduled_union_hours and the gap_* figures (null when stored before migration 005).',
     'Exit codes: 0 done, 1 failed (e.g. unknown schedule), 2 bad arguments.',
   ].join('\n'),
   options: {

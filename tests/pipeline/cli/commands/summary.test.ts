@@ -15,6 +15,8 @@ describe('tsi-etl summary', () => {
       const json = runCli(['summary', '--schedule', String(scheduleId), '--json', '--db', path]);
       expect(json.code).toBe(0);
       expect(JSON.parse(json.stdout)).toEqual(expected);
+      expect(expected.summary.gap_count).toBeGreaterThan(0);
+      expect(expected.summary.scheduled_union_hours).toBeGreaterThan(0);
 
       const legacy = runCli(['summary', '--schedule', String(scheduleId), '--json', '--legacy', '--db', path]);
       expect(legacy.code).toBe(0);

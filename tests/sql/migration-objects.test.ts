@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { migrationFiles } from '../../sql/migration-files.js';
+import { describeObject, migrationObjects } from '../../sql/migration-objects.js';
+import { withMigrateHint } from '../../sql/missing-schema-error.js';
+
+const bare = (name: string) => name.replace(/^(dbo|analytics)\./, '');
+
+describe('migrationObjects', () => {
+  it('reads the tables, added columns and indexes of a migration, ignoring comments', () => {
+    const objects = migrationObjects(`-- CREATE TABLE commented_out (x INT);
+CREATE TABLE IF NOT EXISTS a (x INT);
+IF OBJECT_ID(N'analytics.b', N'U') IS NULL
+CREATE TABLE analytics.b (y INT);
+ALTER TABLE a ADD COLUMN z REAL NULL;
+ALTER TABLE analytics.b ADD w FLOAT NULL;
+ALTER TABLE analytics.b ADD CONSTRAINT ck CHECK (y > 0);
+CREATE UNIQUE INDEX IF NOT EXISTS ix_a ON a (x);
+  CREATE NONCLUSTERED INDEX ix_b
+    ON analytics.b (y);`);
+    expect(objects.map(describeObject)).toEqual(['table a', 'table analytics.b', 'column a.z', 'column analytics.b.w', 'index ix_a on a', 'index ix_b on analytics.b']);
+  });
+
+  it('finds the same tables and added columns in both dialects', () => {
+    const sqlite = migrationFiles('sqlite');
+    const mssql = migrationFiles('mssql');
+    expect(mssql.map((f) => f.name)).toEqual(sqlite.map((f) => f.name));
+    sqlite.forEach((file, i) => {
+      const shape = (sqlText: string) => migrationObjects(sqlText).filter((o) => o.kind !== 'index').map((o) => `${o.kind} ${bare(o.table)}.${o.name.replace(/^.*\./, '')}`);
+      expect(shape(mssql[i].sql), file.name).toEqual(shape(file.sql));
+    });
+    const phase4 = migrationObjects(sqlite[5].sql).map(describeObject);
+    expect(phase4).toContain('column scheduling_blocks.original_block_id');
+    expect(phase4).toContain('table schedule_comparisons');
+    expect(phase4).toContain('index ix_sba_timeline on schedule_blocks_analytics');
+  });
+});
+
+describe('withMigrateHint', () => {
+  it.each([
+    ['no such table: main.schedule_summary_analytics', 'table schedule_summary_analytics'],
+    ['table schedule_summary_analytics has no column named gap_count', 'column schedule_summary_analytics.gap_count'],
+    ["Invalid object name 'analytics.schedule_summary_analytics'.", 'table analytics.schedule_summary_analytics'],
+    ["Invalid column name 'gap_count'.", 'column gap_count'],
+  ])('turns "%s" into one line naming %s', (driverMessage, named) => {
+    const error = withMigrateHint(new Error(driverMessage), 'mssql://host/db') as Error;
+    expect(error.message).toBe(`${named} is missing from mssql://host/db: run \`tsi-etl migrate\` on this database to re-create it (nothing was written)`);
+  });
+
+  it('passes any other error through', () => {
+    const other = new Error('disk I/O error');
+    expect(withMigrateHint(other, 'sqlite:x')).toBe(other);
+  });
+});
