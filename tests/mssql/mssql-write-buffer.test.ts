@@ -167,13 +167,14 @@ describe('the source loader on SQL Server (fake server)', () => {
     };
     const missing: string[] = [];
     server.bulk = (table) => {
+      const path = table.path!;
       for (const row of table.rows) {
-        for (const [column, parent] of keys[table.path] ?? []) {
-          if (row[column] !== null && !written.get(parent)?.has(row[column])) missing.push(`${table.path} → ${parent} ${String(row[column])}`);
+        for (const [column, parent] of keys[path] ?? []) {
+          if (row[column] !== null && !written.get(parent)?.has(row[column])) missing.push(`${path} → ${parent} ${String(row[column])}`);
         }
-        const ids = written.get(table.path) ?? new Set();
-        ids.add(table.path === '[dbo].[schedule_scheduling_blocks]' ? row[1] : row[0]);
-        written.set(table.path, ids);
+        const ids = written.get(path) ?? new Set();
+        ids.add(path === '[dbo].[schedule_scheduling_blocks]' ? row[1] : row[0]);
+        written.set(path, ids);
       }
       return undefined;
     };
