@@ -16,8 +16,9 @@ export interface MssqlStoreOptions {
    */
   lockTimeoutMs?: number;
   /**
-   * Batches with at least this many rows go through TDS bulk copy; smaller
-   * ones through multi-row INSERT, where bulk copy's extra round trip for
+   * A table's buffered rows go through TDS bulk copy when there are at
+   * least this many; fewer (the summary, the bins of Phase 2, the run
+   * record) through multi-row INSERT, where bulk copy's extra round trip for
    * its column metadata costs more than it saves.
    * @default 100
    */

@@ -71,8 +71,8 @@ function scrub(text: string, secret: string | undefined): string {
 /**
  * SQL Server (and Azure SQL) through mssql: one connection pool per
  * process and connection string, queries compiled by kysely, reads streamed
- * with backpressure, large batches written by TDS bulk copy inside the
- * write transaction, and application locks (sp_getapplock) so two processes
+ * with backpressure, rows buffered per table and written in large TDS bulk
+ * loads inside the write transaction (MssqlWriteBuffer), and application locks (sp_getapplock) so two processes
  * never populate one schedule at once.
  */
 export class MssqlStore implements Store {
