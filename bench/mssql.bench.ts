@@ -3,7 +3,8 @@
  * when TSI_MSSQL_URL is set (the URL is read from the environment here, so
  * the password never appears on a command line):
  *   - generate W10k (10,000 blocks × 183 nights) into the source tables;
- *   - populate it, all phases, with the store's bulk loads (stage times, peak RSS);
+ *   - populate it, all phases, with the store's bulk loads (stage times, peak RSS),
+ *     and Phase 3 alone (its write is issue 11's "Phase 3 write");
  *   - populate the same rows with every table written as parameterized
  *     INSERTs (bulk copy off), for the bulk-vs-INSERT ratio.
  * Each run of `generate` adds one schedule to the database (a seed of its
@@ -15,6 +16,7 @@ import { loadGeneratedSchedule, type LoadSummary } from '../pipeline/load-schedu
 import { populateSchedule } from '../pipeline/populate.js';
 import { MssqlStore } from '../sql/mssql/mssql-store.js';
 import type { MssqlStoreOptions } from '../sql/mssql/mssql-store-config.js';
+import { ALL_PHASES, type Phase } from '../sql/table-specs.js';
 import type { PopulateRunResult } from './populate.bench.js';
 
 /** How a populate writes its tables: the store's bulk loads, or INSERT statements only. */
@@ -48,10 +50,10 @@ export function mssqlGenerate(blocks: number, days: number): Promise<LoadSummary
   return withMssql({}, (store) => loadGeneratedSchedule(store, { blocks, days, seed }));
 }
 
-/** One populate of all phases, written through `path`. */
-export function mssqlPopulate(scheduleId: number, path: MssqlWritePath): Promise<PopulateRunResult> {
+/** One populate of `phases` (default all), written through `path`. */
+export function mssqlPopulate(scheduleId: number, path: MssqlWritePath, phases: readonly Phase[] = ALL_PHASES): Promise<PopulateRunResult> {
   return withMssql(WRITE_PATHS[path], async (store) => {
-    const { blocks, periods, jsonBytes, seconds, rowsWritten } = await populateSchedule(store, scheduleId);
+    const { blocks, periods, jsonBytes, seconds, rowsWritten } = await populateSchedule(store, scheduleId, { phases });
     return { blocks, periods, jsonBytes, seconds, rowsWritten };
   });
 }
