@@ -6,6 +6,7 @@
 import type { ScenarioRun } from './child-process.js';
 import type { Fixture } from './fixtures.js';
 import type { MachineInfo } from './machine.js';
+import type { MssqlBenchResults } from './mssql-scenarios.js';
 import type { NaiveSummary } from './naive-baseline.js';
 import type { ParseRunResult } from './parse.bench.js';
 import type { PopulateRunResult } from './populate.bench.js';
@@ -59,6 +60,8 @@ export interface BenchResults {
   parse: ScenarioRun<ParseRunResult>[];
   reads: ScenarioRun<ReadMeasurement[]> | null;
   external: ExternalMeasurement[];
+  /** The SQL Server scenarios (TSI_MSSQL_URL), or why they were skipped. */
+  mssql?: MssqlBenchResults;
   targets: TargetResult[];
   /** Wall-clock seconds of the whole bench run, fixtures included. */
   seconds: number;

@@ -4,9 +4,10 @@
  * or a median where the column would otherwise be unreadable (stages).
  */
 import {
-  peakRss, populateSeconds, type BenchResults, type ExternalMeasurement, type NaiveComparison, type PopulateMeasurement,
+  findPopulate, peakRss, populateSeconds, type BenchResults, type ExternalMeasurement, type NaiveComparison, type PopulateMeasurement,
 } from './bench-results.js';
 import { markdownTable, num, ratioCell, spreadCell } from './markdown.js';
+import { mssqlSection } from './mssql-scenarios.js';
 import { parseRatio } from './parse.bench.js';
 import { spread } from './stats.js';
 
@@ -135,6 +136,8 @@ export function renderReport(r: BenchResults): string {
   if (r.parse.length > 0) sections.push(parseSection(r));
   if (r.reads) sections.push(readsSection(r));
   for (const e of r.external) sections.push(externalSection(e));
+  const sqliteW10k = findPopulate(r, 'W10k', 'all phases');
+  if (r.mssql) sections.push(mssqlSection(r.mssql, sqliteW10k ? populateSeconds(sqliteW10k.runs).median : undefined));
   sections.push(targetsSection(r));
   sections.push(`Bench wall time ${num(r.seconds / 60, 1)} min (fixture generation included).`);
   return `${sections.join('\n\n')}\n`;

@@ -17,6 +17,7 @@ import { runScenario } from './child-process.js';
 import { buildFixtures, copyFixture, type Fixture, type FixtureName } from './fixtures.js';
 import { machineInfo } from './machine.js';
 import { memoryChartSvg } from './memory-chart.js';
+import { runMssqlBench } from './mssql-scenarios.js';
 import type { NaiveSummary } from './naive-baseline.js';
 import { compareAnalytics, NAIVE_NODE_OPTIONS } from './naive.bench.js';
 import type { ParseRunResult } from './parse.bench.js';
@@ -93,6 +94,7 @@ async function runBench(mode: BenchMode, dir: string): Promise<BenchResults> {
     parse: [],
     reads: null,
     external: [],
+    mssql: { skipped: 'not run yet' },
     targets: [],
     seconds: 0,
   };
@@ -143,6 +145,8 @@ async function runBench(mode: BenchMode, dir: string): Promise<BenchResults> {
     progress(`${e.name}: ${call}`);
     results.external.push({ name: e.name, call, run: await runScenario('external', { module: e.module, exportName: e.exportName, params }) });
   }
+
+  results.mssql = await runMssqlBench(plan.populate.repeats, progress);
 
   results.targets = evaluateTargets(results);
   results.seconds = (performance.now() - started) / 1000;

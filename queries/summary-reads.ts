@@ -5,6 +5,7 @@ import { HEATMAP_BINS, PRIORITY_RATES, SUMMARY, VISIBILITY_BINS, type TableSpec 
 import type { HeatmapBinRow, Phase2Result, PriorityRateRow, SummaryRow, VisibilityBinRow } from '../stages/core/phase2-rows.js';
 import { fetchLegacyBlocks } from './legacy/fetch-legacy-blocks.js';
 import { computePhase2Legacy } from './legacy/phase2-legacy.js';
+import { readConsistently } from './consistent-read.js';
 import { withFallback, type ReadOptions, type ReadSource } from './read-options.js';
 
 /** Options of the Phase 2 reads whose answer depends on the bin count. */
@@ -76,21 +77,9 @@ const storedRates = (db: Reader, id: number) => selectRows<PriorityRateRow>(db, 
 const storedVisibilityBins = (db: Reader, id: number) => selectRows<VisibilityBinRow>(db, VISIBILITY_BINS, id, ['bin_index']);
 const storedHeatmapBins = (db: Reader, id: number) => selectRows<HeatmapBinRow>(db, HEATMAP_BINS, id, ['visibility_bin_index', 'time_bin_index']);
 
-/**
- * Runs the analytics reads of one answer in one read transaction, so a
- * populate committing between two of them cannot mix old and new rows.
- * Serializable for SQL Server (its default READ COMMITTED would allow the
- * mix); SQLite ignores the level, its WAL read transaction is a snapshot.
- * The tables are read in the order the populate deletes them, so the two
- * cannot deadlock.
- */
-function inOneSnapshot<T>(store: Store, read: (db: Reader) => Promise<T | undefined>): Promise<T | undefined> {
-  return store.db.transaction().setIsolationLevel('serializable').execute((trx) => read(trx));
-}
-
 /** The stored rows of one Phase 2 table, present only when the schedule has a summary row. */
 function analyticsRows<T>(store: Store, scheduleId: number, nBins: number | undefined, rows: (db: Reader, id: number) => Promise<T[]>) {
-  return () => inOneSnapshot(store, async (db) => ((await storedFor(db, scheduleId, nBins)) ? rows(db, scheduleId) : undefined));
+  return () => readConsistently(store, scheduleId, async () => ((await storedFor(store.db, scheduleId, nBins)) ? rows(store.db, scheduleId) : undefined));
 }
 
 /** The legacy path: the five-table join and `computePhase2Legacy`, as the dashboards computed it before the ETL. */
@@ -106,7 +95,7 @@ async function legacyPhase2(store: Store, scheduleId: number, nBins = DEFAULT_N_
 export async function getScheduleSummary(store: Store, scheduleId: number, options: SummaryReadOptions = {}): Promise<ScheduleSummary> {
   const r = await withFallback(
     'schedule-summary', options,
-    () => inOneSnapshot(store, (db) => storedSummary(db, scheduleId, options.nBins)),
+    () => storedSummary(store.db, scheduleId, options.nBins),
     async () => ({ schedule_id: scheduleId, ...(await legacyPhase2(store, scheduleId, options.nBins)).summary }),
   );
   return r.value;
@@ -143,14 +132,15 @@ export async function getHeatmapBins(store: Store, scheduleId: number, options: 
 }
 
 /**
- * The four Phase 2 reads at once, all from the same path (one snapshot of
- * the analytics tables, or one legacy computation), with the path that
- * answered.
+ * The four Phase 2 reads at once, all from the same path (the analytics
+ * tables of one populate, see readConsistently, or one legacy computation),
+ * with the path that answered.
  */
 export async function getSummaryReport(store: Store, scheduleId: number, options: SummaryReadOptions = {}): Promise<SummaryReport> {
   const r = await withFallback(
     'summary-report', options,
-    () => inOneSnapshot(store, async (db) => {
+    () => readConsistently(store, scheduleId, async () => {
+      const db = store.db;
       const summary = await storedSummary(db, scheduleId, options.nBins);
       if (summary === undefined) return undefined;
       return {

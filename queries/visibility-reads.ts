@@ -9,6 +9,7 @@ import { HistogramCounter, assertHistogramParams, type HistogramBin } from './co
 import { fetchLegacyBlocks } from './legacy/fetch-legacy-blocks.js';
 import { histogramLegacy, minuteBinsLegacy } from './legacy/histogram-legacy.js';
 import type { LegacyBlock } from './legacy/legacy-block.js';
+import { readConsistently } from './consistent-read.js';
 import { withFallback, type ReadOptions } from './read-options.js';
 
 export type { HistogramBin } from './core/histogram-counter.js';
@@ -215,6 +216,8 @@ async function histogramFromLegacy(store: Store, q: HistogramQuery): Promise<His
  *   UnknownScheduleError for a schedule that does not exist.
  */
 export async function getVisibilityHistogram(store: Store, query: HistogramQuery, options: ReadOptions = {}): Promise<HistogramBin[]> {
-  const r = await withFallback('visibility-histogram', options, () => histogramFromAnalytics(store, query), () => histogramFromLegacy(store, query));
+  // The metadata and the ranges or time bins it reads must come from the same populate.
+  const analytics = () => readConsistently(store, query.scheduleId, () => histogramFromAnalytics(store, query));
+  const r = await withFallback('visibility-histogram', options, analytics, () => histogramFromLegacy(store, query));
   return r.value;
 }

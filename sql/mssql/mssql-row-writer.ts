@@ -17,8 +17,8 @@ export const MSSQL_MAX_PARAMETERS = 2000;
 export const MSSQL_MAX_ROWS_PER_INSERT = 1000;
 
 /**
- * Writes row batches inside an `mssql.Transaction`: large batches through
- * TDS bulk copy (one INSERT BULK stream; issue #5 reports it about 9 times
+ * Writes row batches inside an `mssql.Transaction` (MssqlWriteBuffer hands
+ * it one load of a table at a time): large batches through TDS bulk copy (one INSERT BULK stream; issue #5 reports it about 9 times
  * faster than 1,000-row INSERTs against SQL Server), small ones through
  * kysely-compiled multi-row INSERTs chunked to the parameter limit, with
  * parameters typed from the TableSpec so every statement of a shape reuses

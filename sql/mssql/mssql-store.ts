@@ -26,6 +26,7 @@ import { migrate, missingMigrations } from './mssql-migrator.js';
 import { leasePool, type PoolLease } from './mssql-pools.js';
 import { MSSQL_MAX_PARAMETERS, MssqlRowWriter } from './mssql-row-writer.js';
 import { CONNECTIONS_PER_WRITE, MSSQL_DEFAULTS, type MssqlStoreOptions } from './mssql-store-config.js';
+import { MssqlWriteBuffer, type FlushLimits } from './mssql-write-buffer.js';
 import { beginTransaction, inTransaction, rollbackQuietly } from './mssql-transaction.js';
 import { qualifiedTableName } from './table-names.js';
 
@@ -57,6 +58,11 @@ function poolConfig(parsed: mssql.config, poolMax: number): mssql.config {
   };
 }
 
+/** The options given, without keys set to undefined (which mean "the default"). */
+function definedOptions(options: MssqlStoreOptions): MssqlStoreOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+}
+
 /** `text` with every occurrence of `secret` hidden. */
 function scrub(text: string, secret: string | undefined): string {
   return secret ? text.split(secret).join('***') : text;
@@ -65,8 +71,8 @@ function scrub(text: string, secret: string | undefined): string {
 /**
  * SQL Server (and Azure SQL) through mssql: one connection pool per
  * process and connection string, queries compiled by kysely, reads streamed
- * with backpressure, large batches written by TDS bulk copy inside the
- * write transaction, and application locks (sp_getapplock) so two processes
+ * with backpressure, rows buffered per table and written in large TDS bulk
+ * loads inside the write transaction (MssqlWriteBuffer), and application locks (sp_getapplock) so two processes
  * never populate one schedule at once.
  */
 export class MssqlStore implements Store {
@@ -78,6 +84,7 @@ export class MssqlStore implements Store {
   readonly #pool: mssql.ConnectionPool;
   readonly #lockTimeoutMs: number;
   readonly #writer: MssqlRowWriter;
+  readonly #flushLimits: FlushLimits;
   /** Held claims: each pins a connection with a transaction that owns the claim's lock. */
   readonly #claims = new Map<number, { owner: string; transaction: mssql.Transaction }>();
   #closed = false;
@@ -95,25 +102,27 @@ export class MssqlStore implements Store {
     if (!Number.isInteger(poolMax) || poolMax < CONNECTIONS_PER_WRITE + 1) {
       throw new TsiError(`SQL Server pool size must be an integer of at least ${CONNECTIONS_PER_WRITE + 1}, got ${poolMax}`);
     }
+    const settings = { ...MSSQL_DEFAULTS, ...definedOptions(options) };
+    for (const key of ['bulkMinRows', 'bulkMaxRows', 'bulkMaxBytes'] as const) {
+      if (!Number.isInteger(settings[key]) || settings[key] < 1) throw new TsiError(`SQL Server option ${key} must be a positive integer, got ${settings[key]}`);
+    }
     let lease: PoolLease;
     try {
       lease = await leasePool(connectionString, poolConfig(parsed, poolMax));
     } catch (error) {
       throw new TsiError(`cannot connect to SQL Server ${description}: ${scrub((error as Error).message, parsed.password)}`, { cause: error });
     }
-    return new MssqlStore(lease, description, {
-      lockTimeoutMs: options.lockTimeoutMs ?? MSSQL_DEFAULTS.lockTimeoutMs,
-      bulkMinRows: options.bulkMinRows ?? MSSQL_DEFAULTS.bulkMinRows,
-    });
+    return new MssqlStore(lease, description, settings);
   }
 
-  private constructor(lease: PoolLease, description: string, options: { lockTimeoutMs: number; bulkMinRows: number }) {
+  private constructor(lease: PoolLease, description: string, options: Required<MssqlStoreOptions>) {
     this.#lease = lease;
     this.#pool = lease.pool;
     this.description = description;
     this.#lockTimeoutMs = options.lockTimeoutMs;
     this.db = mssqlKysely(this.#pool);
     this.#writer = new MssqlRowWriter(this.db, options.bulkMinRows);
+    this.#flushLimits = Object.freeze({ maxRows: options.bulkMaxRows, maxBytes: options.bulkMaxBytes });
     this.capabilities = Object.freeze({
       dialect: 'mssql',
       maxParameters: MSSQL_MAX_PARAMETERS,
@@ -214,17 +223,23 @@ export class MssqlStore implements Store {
     await executeStatement(new mssql.Request(transaction), this.db.deleteFrom(ANALYTICS_RUNS.name).where('schedule_id', '=', scheduleId).compile());
   }
 
-  #writeTx(transaction: mssql.Transaction): WriteTx {
+  /**
+   * The WriteTx over a transaction: inserts are buffered per table and sent
+   * in large loads (MssqlWriteBuffer); the rest goes before the commit, so
+   * a failed load, wherever it happens, rolls the whole transaction back.
+   */
+  #writeTx(transaction: mssql.Transaction, buffer: MssqlWriteBuffer): WriteTx {
     let done = false;
     return {
       insert: async (table, batch) => {
         if (done) throw new TsiError('write transaction already finished');
-        await this.#writer.insert(transaction, table, batch);
+        await buffer.add(table, batch);
       },
       commit: async () => {
         if (done) throw new TsiError('write transaction already finished');
         done = true;
         try {
+          await buffer.flushAll();
           await transaction.commit();
         } catch (error) {
           await rollbackQuietly(transaction);
@@ -246,7 +261,7 @@ export class MssqlStore implements Store {
       const { kept } = await this.#deletePhases(transaction, scheduleId, phases);
       // The populate writes a fresh run record (with the kept phases added).
       await this.#deleteRunRecord(transaction, scheduleId);
-      return { ...this.#writeTx(transaction), ...kept };
+      return { ...this.#writeTx(transaction, new MssqlWriteBuffer(transaction, this.#writer, this.#flushLimits)), ...kept };
     } catch (error) {
       await rollbackQuietly(transaction);
       throw error;
@@ -262,9 +277,14 @@ export class MssqlStore implements Store {
 
   async beginSourceLoad(): Promise<SourceLoadTx> {
     const transaction = await beginTransaction(this.#pool);
-    const run = <R>(statement: SqlStatement) => executeStatement<R>(new mssql.Request(transaction), statement);
+    const buffer = new MssqlWriteBuffer(transaction, this.#writer, this.#flushLimits);
+    // Buffered rows go first: a statement of the transaction must see every row inserted before it.
+    const run = async <R>(statement: SqlStatement) => {
+      await buffer.flushAll();
+      return executeStatement<R>(new mssql.Request(transaction), statement);
+    };
     return {
-      ...this.#writeTx(transaction),
+      ...this.#writeTx(transaction, buffer),
       createSchedule: async (schedule: NewSchedule) => {
         // UPDLOCK, HOLDLOCK: a concurrent load of the same checksum waits here instead of racing to the insert.
         const existing = await run<{ schedule_id: number }>({ sql: FIND_SCHEDULE_BY_CHECKSUM, parameters: [schedule.checksum] });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import { expect } from 'vitest';
 import type { PipelineConfig } from '../../pipeline/config.js';
 import { loadGeneratedSchedule } from '../../pipeline/load-schedule.js';
 import { populateSchedule, type PopulateSummary } from '../../pipeline/populate.js';
@@ -372,4 +373,26 @@ async function deleteScheduleSource(db: Kysely<Database>, scheduleId: number): P
     }
     await trx.deleteFrom('schedules').where('schedule_id', '=', scheduleId).execute();
   });
+}
+
+/**
+ * One crash case: resets to the old state, runs the child, and checks the
+ * three promises: the analytics are one whole state (returned: 'old' or
+ * 'new'), the source is untouched, and the next populate succeeds. A child
+ * that exited 0 has committed, so its state must be 'new'.
+ */
+export async function crashAndCheck(f: CrashFixture, run: () => Promise<ChildRun>): Promise<{ state: 'old' | 'new'; child: ChildRun }> {
+  await f.reset();
+  const child = await run();
+  const state = await f.withStore(async (store) => {
+    const after = await analyticsDigests(store.db, f.scheduleId);
+    const state = classifyDigests(after, { old: f.oldDigests, new: f.newDigests });
+    expect(['old', 'new'], `analytics after the crash: ${state}`).toContain(state);
+    expect(await sourceDigests(store.db, f.scheduleId)).toEqual(f.sourceDigests);
+    await populateSchedule(store, f.scheduleId);
+    expect(await analyticsDigests(store.db, f.scheduleId)).toEqual(f.newDigests);
+    return state as 'old' | 'new';
+  });
+  if (child.code === 0) expect(state).toBe('new');
+  return { state, child };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { populateSchedule } from '../../pipeline/populate.js';
 import {
-  ANALYTICS_TABLES, analyticsDigests, batchesWritten, classifyDigests, prepareMssqlCrashFixture, prepareSqliteCrashFixture,
+  ANALYTICS_TABLES, analyticsDigests, batchesWritten, classifyDigests, prepareSqliteCrashFixture,
   sourceDigests, spawnPopulate, type ChildRun, type CrashFixture, type CrashScenario,
 } from './crash-harness.js';
 
@@ -21,9 +21,6 @@ const KILLS_BEFORE_FIRST_WRITE = 8;
 const KILLS_DURING_WRITES = 24;
 /** `after-batch@n` kills, n spread from the first batch to the last. */
 const AFTER_BATCH_KILLS = 16;
-
-const MSSQL_URL = process.env.TSI_MSSQL_URL;
-if (!MSSQL_URL) console.info('crash tests on SQL Server skipped: set TSI_MSSQL_URL=mssql://user:pass@host:port/db to run them');
 
 /** Where the timed kills fall, learned from normal runs before the cases. */
 interface RunTiming {
@@ -150,7 +147,4 @@ function crashSuite(dialect: string, prepare: () => Promise<CrashFixture>): void
 }
 
 crashSuite('embedded SQLite', () => prepareSqliteCrashFixture(SCENARIO));
-
-describe.skipIf(!MSSQL_URL)('on SQL Server (TSI_MSSQL_URL)', () => {
-  crashSuite('SQL Server', () => prepareMssqlCrashFixture(MSSQL_URL as string, SCENARIO));
-});
+// On SQL Server a smaller suite runs in `npm run test:mssql`: tests/mssql/mssql-crash.test.ts.

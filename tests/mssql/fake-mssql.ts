@@ -13,13 +13,16 @@ export interface FakeAnswer {
 /**
  * A stand-in for SQL Server at the level of mssql's API, for unit tests of
  * the store's statement sequences: pool connect/close, transactions and
- * requests (query, batch, execute) are recorded in `log` in order, each
+ * requests (query, batch, execute, bulk) are recorded in `log` in order, each
  * request tagged with the transaction it ran in (`tx1`, …) or `pool`.
+ * A streamed query (`request.stream = true`) emits its rows as events.
  */
 export interface FakeServer {
   log: string[];
   /** Answers a query or batch; default: no rows, 0 rows affected. */
   answer: (text: string, parameters: Record<string, unknown>) => FakeAnswer;
+  /** Sees each bulk load (logged as `tx1 bulk: [schema].[table] <rows>`); an error it returns fails the load. */
+  bulk: (table: mssql.Table) => Error | undefined;
   /** sp_getapplock's return code for a resource; default 0 (granted). */
   lockResult: (resource: string) => number;
   /** Pools created (each `new ConnectionPool` that connected). */
@@ -40,7 +43,7 @@ function values(request: mssql.Request): Record<string, unknown> {
 
 /** Installs the fake with vi spies (undone by vi.restoreAllMocks()). */
 export function installFakeServer(): FakeServer {
-  const server: FakeServer = { log: [], answer: () => ({}), lockResult: () => 0, connects: 0, closes: 0 };
+  const server: FakeServer = { log: [], answer: () => ({}), bulk: () => undefined, lockResult: () => 0, connects: 0, closes: 0 };
   let transactions = 0;
   const run = (request: mssql.Request, kind: string, text: string) => {
     server.log.push(`${parentLabel(request)} ${kind}: ${text}`);
@@ -68,8 +71,29 @@ export function installFakeServer(): FakeServer {
     } as never);
   }
   vi.spyOn(mssql.Request.prototype, 'query').mockImplementation(function (this: mssql.Request, text: unknown) {
+    if (this.stream) return stream(this, text as string);
     return run(this, 'query', text as string);
   } as never);
+  vi.spyOn(mssql.Request.prototype, 'bulk').mockImplementation(async function (this: mssql.Request, table: mssql.Table) {
+    server.log.push(`${parentLabel(this)} bulk: ${table.path} ${table.rows.length}`);
+    const error = server.bulk(table);
+    if (error) throw error;
+    return { rowsAffected: table.rows.length };
+  } as never);
+  /** Stream mode: results come as events, after the call returns, as from tedious. */
+  const stream = (request: mssql.Request, text: string) => {
+    server.log.push(`${parentLabel(request)} stream: ${text}`);
+    const answer = server.answer(text, values(request));
+    setImmediate(() => {
+      if (answer.error) request.emit('error', answer.error);
+      else {
+        request.emit('recordset', {});
+        for (const row of answer.rows ?? []) request.emit('row', row);
+      }
+      request.emit('done', { rowsAffected: [] });
+    });
+    return request;
+  };
   vi.spyOn(mssql.Request.prototype, 'batch').mockImplementation(function (this: mssql.Request, text: unknown) {
     return run(this, 'batch', text as string);
   } as never);

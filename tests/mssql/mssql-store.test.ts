@@ -39,6 +39,12 @@ describe('MssqlStore.connect', () => {
     await expect(MssqlStore.connect('mssql://etl:pw@db.example.com/tiny', { poolMax: 3 })).rejects.toThrow(TsiError);
   });
 
+  it('refuses bulk-load limits that are not positive integers, before connecting', async () => {
+    await expect(MssqlStore.connect('mssql://etl:pw@db.example.com/x', { bulkMaxRows: 0 })).rejects.toThrow('SQL Server option bulkMaxRows must be a positive integer, got 0');
+    await expect(MssqlStore.connect('mssql://etl:pw@db.example.com/x', { bulkMaxBytes: 1.5 })).rejects.toThrow('SQL Server option bulkMaxBytes must be a positive integer, got 1.5');
+    expect(server.connects).toBe(1);
+  });
+
   it('closes the shared pool only when its last store closes', async () => {
     const second = await MssqlStore.connect(URL);
     expect(server.connects).toBe(1);
