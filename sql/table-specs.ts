@@ -10,6 +10,8 @@ export interface ColumnSpec {
   readonly name: string;
   readonly kind: ColumnKind;
   readonly nullable: boolean;
+  /** Declared length of a bounded nvarchar (bulk copy's metadata must match the table); absent means MAX. */
+  readonly maxLength?: number;
 }
 
 /** A table the pipeline writes in bulk, with the columns it supplies, in insert order. */
@@ -30,7 +32,11 @@ export interface RowBatch {
   readonly rowCount: number;
 }
 
-const col = (name: string, kind: ColumnKind, nullable = false): ColumnSpec => ({ name, kind, nullable });
+/** The longest `scheduling_blocks.original_block_id` (migration 005: NVARCHAR(256) / CHECK length <= 256). */
+export const MAX_ORIGINAL_BLOCK_ID_LENGTH = 256;
+
+const col = (name: string, kind: ColumnKind, nullable = false, maxLength?: number): ColumnSpec =>
+  (maxLength === undefined ? { name, kind, nullable } : { name, kind, nullable, maxLength });
 
 function table<Name extends keyof Database>(name: Name, schema: TableSpec['schema'], columns: ColumnSpec[]): TableSpec<Name> {
   return Object.freeze({ name, schema, columns: Object.freeze(columns) });
@@ -236,7 +242,7 @@ export const SOURCE_TABLES = {
     col('min_observation_sec', 'int'),
     col('requested_duration_sec', 'int'),
     col('visibility_periods_json', 'nvarchar', true),
-    col('original_block_id', 'nvarchar', true),
+    col('original_block_id', 'nvarchar', true, MAX_ORIGINAL_BLOCK_ID_LENGTH),
   ]),
   schedule_scheduling_blocks: table('schedule_scheduling_blocks', 'source', [
     col('schedule_id', 'bigint'),

@@ -46,7 +46,7 @@ export class MssqlRowWriter {
 
   async #bulkCopy(transaction: mssql.Transaction, table: TableSpec, batch: RowBatch): Promise<void> {
     const target = new mssql.Table(qualifiedTableName(table.name));
-    for (const column of table.columns) target.columns.add(column.name, sqlType(column.kind), { nullable: column.nullable });
+    for (const column of table.columns) target.columns.add(column.name, sqlType(column.kind, column.maxLength), { nullable: column.nullable });
     const width = table.columns.length;
     for (let r = 0; r < batch.rowCount; r++) {
       const row = batch.values.slice(r * width, (r + 1) * width);
@@ -74,7 +74,7 @@ export class MssqlRowWriter {
   #typesOf(table: TableSpec): mssql.ISqlType[] {
     let types = this.#parameterTypes.get(table);
     if (types === undefined) {
-      types = table.columns.map((c) => sqlType(c.kind));
+      types = table.columns.map((c) => sqlType(c.kind, c.maxLength));
       this.#parameterTypes.set(table, types);
     }
     return types;

@@ -7,7 +7,7 @@ import type { ColumnKind } from '../table-specs.js';
  * need it. A fresh object per call: `Table.columns.add` writes the column's
  * name and nullability into the type object it is given.
  */
-export function sqlType(kind: ColumnKind): sql.ISqlType {
+export function sqlType(kind: ColumnKind, maxLength?: number): sql.ISqlType {
   switch (kind) {
     case 'bigint':
       return sql.BigInt();
@@ -20,7 +20,7 @@ export function sqlType(kind: ColumnKind): sql.ISqlType {
     case 'float':
       return sql.Float();
     case 'nvarchar':
-      return sql.NVarChar(sql.MAX);
+      return sql.NVarChar(maxLength ?? sql.MAX);
     case 'varbinary':
       return sql.VarBinary(sql.MAX);
   }

@@ -1,5 +1,4 @@
-/** The longest `scheduling_blocks.original_block_id` (migration 005: NVARCHAR(256) / CHECK length <= 256). */
-export const MAX_ORIGINAL_BLOCK_ID_LENGTH = 256;
+export { MAX_ORIGINAL_BLOCK_ID_LENGTH } from '../../sql/table-specs.js';
 
 /**
  * SEMANTICS "Block key": `trim(original_block_id)` when that is non-empty,

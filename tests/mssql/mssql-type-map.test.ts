@@ -23,6 +23,7 @@ describe('sqlType', () => {
     expect(sqlType('bit').type).toBe(mssql.Bit);
     expect(sqlType('float').type).toBe(mssql.Float);
     expect(sqlType('nvarchar')).toMatchObject({ type: mssql.NVarChar, length: mssql.MAX });
+    expect(sqlType('nvarchar', 256)).toMatchObject({ type: mssql.NVarChar, length: 256 });
     expect(sqlType('varbinary')).toMatchObject({ type: mssql.VarBinary, length: mssql.MAX });
   });
 
