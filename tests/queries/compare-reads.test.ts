@@ -138,7 +138,7 @@ describe('compareSchedules', () => {
       const [after] = (await compareSchedules(store, one.scheduleId, [two.scheduleId], { rows: 10 })).comparisons;
       expect(after.counts).toMatchObject({ retimed: 1, only_a: 1, only_b: 1 });
       expect(after.rows.map((r) => [r.status, r.key])).toEqual([['only_a', String(one.blockIds[1])], ['only_b', 'SB-2'], ['retimed', 'SB-1']]);
-      expect(after.rows[2].shift_seconds).toBeCloseTo(0.4 * 86_400, 3);
+      expect(after.rows[2].shift_seconds).toBe(0.5 * 86_400);
     });
   });
 
