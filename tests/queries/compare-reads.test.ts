@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { UnknownScheduleError } from '../../base/errors.js';
 import { loadGeneratedSchedule } from '../../pipeline/load-schedule.js';
@@ -108,8 +109,11 @@ describe('compareSchedules', () => {
   it('stores one row when two readers compute the same pair at once', async () => {
     await withStore(async (store) => {
       const { a, b } = await pairOfSchedules(store);
-      const both = await Promise.all([compareSchedules(store, a, [b]), compareSchedules(store, a, [b])]);
+      const warnings: string[] = [];
+      const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line).msg) });
+      const both = await Promise.all([compareSchedules(store, a, [b], { log }), compareSchedules(store, a, [b], { log })]);
       expect(both.map((r) => r.comparisons[0].source)).toEqual(['analytics', 'analytics']);
+      expect(warnings).toEqual([]);
       expect(await cacheRows(store)).toHaveLength(1);
     });
   });
