@@ -1,4 +1,6 @@
 import { TsiError, UnknownScheduleError, ParameterError } from '../base/errors.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../sql/schema.js';
 import type { Store } from '../sql/store.js';
 import { blockKey } from '../stages/core/block-key.js';
 import { PeriodBuffer } from '../stages/core/period-buffer.js';
@@ -118,12 +120,12 @@ function timelineBlock(r: TimelineRow, key: string): TimelineBlock {
 }
 
 /**
- * From the Phase 1 table through `ix_sba_timeline`: the index gives the
- * schedule's scheduled rows in start order, and `toUnix` ends the range scan.
- * Undefined when the schedule has no per-block analytics.
+ * The Phase 1 rows of a Timeline, through `ix_sba_timeline`: the index
+ * gives the schedule's scheduled rows in start order, and `toUnix` bounds
+ * the range scan. Widened by MJD_MARGIN; `keep` then filters exactly.
  */
-async function analyticsTimeline(store: Store, q: TimelineQuery): Promise<TimelineBlock[] | undefined> {
-  let query = store.db
+export function selectTimelineRows(db: Kysely<Database>, q: TimelineQuery) {
+  let query = db
     .selectFrom('schedule_blocks_analytics as a')
     .innerJoin('scheduling_blocks as sb', 'sb.scheduling_block_id', 'a.scheduling_block_id')
     .select([
@@ -136,7 +138,12 @@ async function analyticsTimeline(store: Store, q: TimelineQuery): Promise<Timeli
   if (q.fromUnix !== undefined) query = query.where('a.scheduled_stop_mjd', '>', unixToMjd(q.fromUnix) - MJD_MARGIN);
   if (q.priorityMin !== undefined) query = query.where('a.priority', '>=', q.priorityMin);
   if (q.priorityMax !== undefined) query = query.where('a.priority', '<=', q.priorityMax);
-  const rows = await query.orderBy('a.scheduled_start_mjd').orderBy('a.scheduling_block_id').execute();
+  return query.orderBy('a.scheduled_start_mjd').orderBy('a.scheduling_block_id');
+}
+
+/** The Timeline blocks from the Phase 1 table; undefined when the schedule has no per-block analytics. */
+async function analyticsTimeline(store: Store, q: TimelineQuery): Promise<TimelineBlock[] | undefined> {
+  const rows = await selectTimelineRows(store.db, q).execute();
   if (rows.length === 0) return (await hasAnalyticsData(store, q.scheduleId)) ? [] : undefined;
   return rows.map((r) => timelineBlock(r, blockKey(r.original_block_id, Number(r.scheduling_block_id)))).filter((b) => keep(q, b));
 }

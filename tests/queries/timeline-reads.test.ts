@@ -1,8 +1,9 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ParameterError, UnknownScheduleError } from '../../base/errors.js';
 import { loadGeneratedSchedule } from '../../pipeline/load-schedule.js';
 import { populateSchedule } from '../../pipeline/populate.js';
-import { fetchTimeline, type TimelineQuery } from '../../queries/timeline-reads.js';
+import { fetchTimeline, selectTimelineRows, type TimelineQuery } from '../../queries/timeline-reads.js';
 import { mjdToUnix } from '../../stages/core/time.js';
 import { setOriginalIds } from '../compare-fixtures.js';
 import { close, insertSchedule, periodsJson, withStore } from '../helpers.js';
@@ -81,6 +82,16 @@ describe('fetchTimeline', () => {
       ]);
       await setDark('[{"start": 2, "stop": 1}]');
       await expect(fetchTimeline(store, { scheduleId })).rejects.toThrow(new RegExp(`^schedule ${scheduleId}: bad dark_periods_json: `));
+    });
+  });
+
+  it('is served through the Timeline index, its range bounded by the end of the window', async () => {
+    await withStore(async (store, path) => {
+      const q = selectTimelineRows(store.db, { scheduleId: 1, toUnix: 1_800_000_000, priorityMin: 2 }).compile();
+      const raw = new BetterSqlite3(path, { readonly: true });
+      const plan = (raw.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(q.parameters as unknown[]) as { detail: string }[]).map((r) => r.detail);
+      raw.close();
+      expect(plan).toContain('SEARCH a USING INDEX ix_sba_timeline (schedule_id=? AND is_scheduled=? AND scheduled_start_mjd<?)');
     });
   });
 
