@@ -1,3 +1,4 @@
+import { ParameterError } from '../base/errors.js';
 import { silentLogger } from '../base/logger.js';
 import type { Store } from '../sql/store.js';
 import { analyticsCompareBlocks, legacyCompareBlocks } from './compare-block-rows.js';
@@ -64,11 +65,12 @@ export interface CompareOptions extends ReadOptions {
  * cached figures are still current is answered from the cache. A pair
  * computed from the analytics tables refreshes its cache row.
  * @throws DuplicateBlockKeyError when a key occurs twice in a schedule,
- *   UnknownScheduleError for an unknown schedule.
+ *   UnknownScheduleError for an unknown schedule, ParameterError for a bad `rows`.
  */
 export async function compareSchedules(store: Store, reference: number, others: readonly number[], options: CompareOptions = {}): Promise<ComparisonReport> {
   const log = options.log ?? silentLogger;
   const rows = options.rows ?? 0;
+  if (!Number.isInteger(rows) || rows < 0) throw new ParameterError('rows', `must be a non-negative integer, got ${rows}`);
   const coverage = options.coverage ?? false;
   const analytics = useAnalyticsTable(options);
   const figuresOnly = rows === 0 && !coverage && !options.blockStatus;

@@ -155,6 +155,7 @@ describe('compareSchedules', () => {
       expect(error).toBeInstanceOf(DuplicateBlockKeyError);
       expect((error as Error).message).toMatch(new RegExp(`^schedule ${s.scheduleId}: block key "dup" occurs twice`));
       await expect(compareSchedules(store, t.scheduleId, [999])).rejects.toThrow(UnknownScheduleError);
+      await expect(compareSchedules(store, t.scheduleId, [t.scheduleId], { rows: -1 })).rejects.toThrow('rows: must be a non-negative integer, got -1');
     });
   });
 
