@@ -1,7 +1,8 @@
 import { ParameterError } from '../base/errors.js';
 import { silentLogger } from '../base/logger.js';
 import type { Store } from '../sql/store.js';
-import { analyticsCompareBlocks, legacyCompareBlocks } from './compare-block-rows.js';
+import { analyticsCompareBlocks } from './compare-block-rows.js';
+import { legacyCompareBlocks } from './legacy/legacy-compare-blocks.js';
 import { cacheRow, readCachedPair, readRunTokens, saveCachedPair, type CachedPair } from './comparison-cache.js';
 import type { BlockStatus } from './core/block-status.js';
 import { blockStatusTable, type BlockStatusTable } from './core/block-status-table.js';

@@ -7,7 +7,7 @@ import { PeriodBuffer } from '../stages/core/period-buffer.js';
 import { MJD_UNIX_EPOCH, mjdToUnix } from '../stages/core/time.js';
 import { scanVisibilityPeriods } from '../stages/core/visibility-scanner.js';
 import { hasAnalyticsData } from './block-reads.js';
-import { fetchBlockKeys } from './compare-block-rows.js';
+import { fetchBlockKeys } from './legacy/legacy-compare-blocks.js';
 import { fetchLegacyBlocks } from './legacy/fetch-legacy-blocks.js';
 import { computePhase1Legacy, type BlockAnalyticsRow } from './legacy/phase1-legacy.js';
 import { withFallback, type ReadOptions, type ReadSource } from './read-options.js';

@@ -1,4 +1,6 @@
 import { TsiError } from '../../base/errors.js';
+import { blockKey } from '../../stages/core/block-key.js';
+import { mjdToUnix } from '../../stages/core/time.js';
 
 /** One block of a schedule as Compare needs it: what its per-block row says, nothing from the JSON. */
 export interface CompareBlock {
@@ -11,6 +13,31 @@ export interface CompareBlock {
   stop_unix: number | null;
   /** `(stop − start)·86400` of the MJD values; null when not scheduled. */
   scheduled_duration_sec: number | null;
+}
+
+/** One per-block row as both paths select it (SQL Server returns BIGINT ids as strings). */
+export interface CompareBlockRow {
+  scheduling_block_id: number | string;
+  original_block_id: string | null;
+  priority: number;
+  requested_hours: number;
+  start_mjd: number | null;
+  stop_mjd: number | null;
+  duration_sec: number | null;
+}
+
+export function toCompareBlock(r: CompareBlockRow): CompareBlock {
+  const id = Number(r.scheduling_block_id);
+  const scheduled = r.start_mjd !== null && r.stop_mjd !== null;
+  return {
+    scheduling_block_id: id,
+    key: blockKey(r.original_block_id, id),
+    priority: r.priority,
+    requested_hours: r.requested_hours,
+    start_unix: scheduled ? mjdToUnix(r.start_mjd!) : null,
+    stop_unix: scheduled ? mjdToUnix(r.stop_mjd!) : null,
+    scheduled_duration_sec: scheduled ? r.duration_sec : null,
+  };
 }
 
 /** A key that occurs twice in one schedule: its blocks cannot be told apart from another schedule's. */

@@ -1,7 +1,8 @@
 import mssql from 'mssql';
 import { Kysely, MssqlAdapter, MssqlIntrospector, MssqlQueryCompiler, type CompiledQuery, type DatabaseConnection, type Driver } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { analyticsCompareBlocks, legacyCompareBlocks } from '../../queries/compare-block-rows.js';
+import { analyticsCompareBlocks } from '../../queries/compare-block-rows.js';
+import { legacyCompareBlocks } from '../../queries/legacy/legacy-compare-blocks.js';
 import { readCachedPair, readRunTokens } from '../../queries/comparison-cache.js';
 import { fetchTimeline } from '../../queries/timeline-reads.js';
 import { mergeComparison } from '../../sql/mssql/mssql-comparison-merge.js';
