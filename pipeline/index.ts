@@ -37,3 +37,11 @@ export {
   getVisibilityHistogram, getVisibilityMetadata, hasVisibilityTimeBins, deleteVisibilityTimeBins,
   type HistogramQuery, type HistogramBin, type VisibilityMetadata,
 } from '../queries/visibility-reads.js';
+export {
+  fetchTimeline,
+  type TimelineQuery, type TimelineBlock, type DarkPeriod, type Timeline,
+} from '../queries/timeline-reads.js';
+export {
+  compareSchedules, DuplicateBlockKeyError,
+  type BlockStatus, type ScheduleFigures, type CoveragePoint, type DiffRow, type Comparison, type BlockStatusTable, type ComparisonReport, type CompareOptions,
+} from '../queries/compare-reads.js';

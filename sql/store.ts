@@ -1,5 +1,5 @@
-import type { CompiledQuery, Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { CompiledQuery, Insertable, Kysely } from 'kysely';
+import type { Database, ScheduleComparisonsTable } from './schema.js';
 import type { Phase, RowBatch, TableSpec } from './table-specs.js';
 
 /**
@@ -95,6 +95,9 @@ export interface SourceLoadTx extends WriteTx {
   nextSourceIds(): Promise<NextSourceIds>;
 }
 
+/** One Compare cache row (the database sets `computed_at`). */
+export type ComparisonCacheRow = Insertable<ScheduleComparisonsTable>;
+
 export interface MigrationReport {
   applied: string[];
   alreadyApplied: string[];
@@ -126,9 +129,15 @@ export interface Store {
   beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[]): Promise<AnalyticsReplaceTx>;
   /**
    * Deletes analytics of the given phases in one transaction; the run record
-   * keeps the other phases. Returns rows deleted.
+   * keeps the other phases. The Compare cache rows involving the schedule go
+   * in the same transaction. Returns rows deleted (cache rows not counted).
    */
   deleteAnalytics(scheduleId: number, phases: readonly Phase[]): Promise<number>;
+  /**
+   * Inserts or replaces the Compare cache row of its pair in one statement,
+   * safe when two readers store the same pair at once.
+   */
+  saveComparison(row: ComparisonCacheRow): Promise<void>;
   beginSourceLoad(): Promise<SourceLoadTx>;
   /**
    * Runs a compiled read and yields its rows in chunks, reading the next chunk

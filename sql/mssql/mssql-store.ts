@@ -1,11 +1,13 @@
 import mssql from 'mssql';
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { DuplicateScheduleError, TsiError, UnknownScheduleError } from '../../base/errors.js';
+import { deleteComparisonsOf } from '../queries/comparison-cache.js';
 import { selectSourceAggregates, selectSourceBlocks } from '../queries/source-blocks.js';
 import type { Database } from '../schema.js';
 import { sourceFingerprint, type SourceAggregates } from '../source-fingerprint.js';
 import type {
   AnalyticsReplaceTx,
+  ComparisonCacheRow,
   MigrationReport,
   NewSchedule,
   NextSourceIds,
@@ -27,6 +29,7 @@ import { leasePool, type PoolLease } from './mssql-pools.js';
 import { MSSQL_MAX_PARAMETERS, MssqlRowWriter } from './mssql-row-writer.js';
 import { CONNECTIONS_PER_WRITE, MSSQL_DEFAULTS, type MssqlStoreOptions } from './mssql-store-config.js';
 import { MssqlWriteBuffer, type FlushLimits } from './mssql-write-buffer.js';
+import { mergeComparison } from './mssql-comparison-merge.js';
 import { beginTransaction, inTransaction, rollbackQuietly } from './mssql-transaction.js';
 import { qualifiedTableName } from './table-names.js';
 
@@ -271,8 +274,14 @@ export class MssqlStore implements Store {
   deleteAnalytics(scheduleId: number, phases: readonly Phase[]): Promise<number> {
     return inTransaction(this.#pool, async (transaction) => {
       await this.#lockSchedule(transaction, scheduleId);
-      return (await this.#deletePhases(transaction, scheduleId, phases)).deleted;
+      const { deleted } = await this.#deletePhases(transaction, scheduleId, phases);
+      await executeStatement(new mssql.Request(transaction), deleteComparisonsOf(this.db, scheduleId).compile());
+      return deleted;
     });
+  }
+
+  async saveComparison(row: ComparisonCacheRow): Promise<void> {
+    await executeStatement(new mssql.Request(this.#pool), mergeComparison(this.db, row));
   }
 
   async beginSourceLoad(): Promise<SourceLoadTx> {

@@ -6,11 +6,13 @@ import { DuplicateScheduleError, TsiError, UnknownScheduleError } from '../../ba
 import { InsertStatementCache, rowsPerStatement } from '../insert-statements.js';
 import { migrationFiles } from '../migration-files.js';
 import { describeObject, migrationObjects, withoutLineComments, type MigrationObject } from '../migration-objects.js';
+import { deleteComparisonsOf, upsertComparisonSqlite } from '../queries/comparison-cache.js';
 import { selectSourceAggregates, selectSourceBlocks } from '../queries/source-blocks.js';
 import type { Database } from '../schema.js';
 import { sourceFingerprint, type SourceAggregates } from '../source-fingerprint.js';
 import type {
   AnalyticsReplaceTx,
+  ComparisonCacheRow,
   RunRecordSettings,
   MigrationReport,
   NewSchedule,
@@ -357,6 +359,7 @@ export class SqliteStore implements Store {
     const release = await this.#beginWrite();
     try {
       const { deleted } = this.#deletePhases(scheduleId, phases);
+      this.#run(deleteComparisonsOf(this.db, scheduleId).compile());
       this.#writer.exec('COMMIT');
       return deleted;
     } catch (error) {
@@ -365,6 +368,24 @@ export class SqliteStore implements Store {
     } finally {
       release();
     }
+  }
+
+  async saveComparison(row: ComparisonCacheRow): Promise<void> {
+    const release = await this.#beginWrite();
+    try {
+      this.#run(upsertComparisonSqlite(this.db, row).compile());
+      this.#writer.exec('COMMIT');
+    } catch (error) {
+      if (this.#writer.inTransaction) this.#writer.exec('ROLLBACK');
+      throw error;
+    } finally {
+      release();
+    }
+  }
+
+  /** Runs a compiled kysely statement on the writer (inside the caller's write transaction). */
+  #run(query: CompiledQuery): void {
+    this.#statement(query.sql).run(query.parameters as unknown[]);
   }
 
   async beginSourceLoad(): Promise<SourceLoadTx> {

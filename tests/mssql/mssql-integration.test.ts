@@ -4,7 +4,9 @@ import { UnknownScheduleError } from '../../base/errors.js';
 import { loadGeneratedSchedule } from '../../pipeline/load-schedule.js';
 import { populateSchedule } from '../../pipeline/populate.js';
 import { fetchDistributionBlocks, fetchSkyMapBlocks } from '../../queries/block-reads.js';
+import { compareSchedules } from '../../queries/compare-reads.js';
 import { getSummaryReport } from '../../queries/summary-reads.js';
+import { fetchTimeline } from '../../queries/timeline-reads.js';
 import { getVisibilityHistogram, getVisibilityMetadata } from '../../queries/visibility-reads.js';
 import { MssqlStore } from '../../sql/mssql/mssql-store.js';
 import type { Store } from '../../sql/store.js';
@@ -243,6 +245,22 @@ describe.skipIf(!url)('MssqlStore against SQL Server (TSI_MSSQL_URL)', () => {
     expect((await getSummaryReport(store, scheduleId)).source).toBe('analytics');
   });
 
+  it('serves a comparison from the cache until a schedule is populated again, and forgets it with the analytics', async () => {
+    const { scheduleId } = await loadGeneratedSchedule(store, { blocks: 300, days: 5, seed: 3, name: `compare-cache-${process.pid}-${Date.now()}` });
+    await populateSchedule(store, scheduleId);
+    const source = async () => (await compareSchedules(store, scheduleId, [scheduleId])).comparisons[0].source;
+    const cached = () => store.db.selectFrom('schedule_comparisons').select('schedule_a_id').where('schedule_a_id', '=', scheduleId).execute();
+    expect(await source()).toBe('analytics');
+    // The run's DATETIME2 completion time must survive the round trip exactly, or the row never matches.
+    expect(await source()).toBe('cache');
+    await populateSchedule(store, scheduleId);
+    expect(await source()).toBe('analytics'); // stale: recomputed, and the MERGE updates the row
+    expect(await source()).toBe('cache');
+    expect(await cached()).toHaveLength(1);
+    await store.deleteAnalytics(scheduleId, [3]);
+    expect(await cached()).toEqual([]);
+  });
+
   it('computes the same analytics and reads as SQLite for the same generated schedule', async () => {
     const options = { blocks: 400, days: 10, seed: 20250101, name: `cross-dialect-${process.pid}-${Date.now()}` };
     await withStore(async (sqlite) => {
@@ -269,6 +287,12 @@ describe.skipIf(!url)('MssqlStore against SQL Server (TSI_MSSQL_URL)', () => {
         await same(`visibility metadata (${useAnalyticsTable})`, (s, id) => getVisibilityMetadata(s, id, o));
         await same(`histogram, 1 h (${useAnalyticsTable})`, (s, id) => getVisibilityHistogram(s, { scheduleId: id, binMinutes: 60 }, o));
         await same(`histogram, filtered, 17 min (${useAnalyticsTable})`, (s, id) => getVisibilityHistogram(s, { scheduleId: id, binMinutes: 17, buckets: [3, 4], scheduled: false }, o));
+        // Keys are decimal block ids here, which differ between the databases; everything else must not.
+        await same(`timeline (${useAnalyticsTable})`, async (s, id) => (await fetchTimeline(s, { scheduleId: id, priorityMin: 3 }, o)).blocks.map(({ key: _key, ...b }) => b));
+        await same(`compare with itself (${useAnalyticsTable})`, async (s, id) => {
+          const { other: _other, rows: _rows, coverage: _coverage, ...figures } = (await compareSchedules(s, id, [id], { ...o, rows: 5 })).comparisons[0];
+          return figures;
+        });
       }
     });
   });

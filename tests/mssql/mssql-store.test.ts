@@ -75,7 +75,17 @@ describe('MssqlStore writes', () => {
   it('deletes phases in one locked transaction and counts the rows', async () => {
     withRunRecord();
     expect(await store.deleteAnalytics(5, [2])).toBe(12);
-    expect(server.log).toEqual(['tx1 begin', 'tx1 exec sp_getapplock tsi-etl:schedule:5 Exclusive Transaction 300000', ...PHASE_2_DELETES, SELECT_RUN, UPDATE_RUN, 'tx1 commit']);
+    expect(server.log).toEqual([
+      'tx1 begin', 'tx1 exec sp_getapplock tsi-etl:schedule:5 Exclusive Transaction 300000', ...PHASE_2_DELETES, SELECT_RUN, UPDATE_RUN,
+      'tx1 query: delete from "analytics"."schedule_comparisons" where ("schedule_a_id" = @1 or "schedule_b_id" = @2)',
+      'tx1 commit',
+    ]);
+  });
+
+  it('stores a Compare cache row with one MERGE outside any transaction', async () => {
+    await store.saveComparison({ schedule_a_id: 1, schedule_b_id: 2 } as Parameters<MssqlStore['saveComparison']>[0]);
+    expect(server.log).toHaveLength(1);
+    expect(server.log[0]).toMatch(/^\S+ query: MERGE \[analytics\]\.\[schedule_comparisons\] WITH \(HOLDLOCK\) AS t\n/);
   });
 
   it('fails without deleting anything when another process holds the schedule past the timeout', async () => {

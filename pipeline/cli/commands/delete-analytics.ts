@@ -11,6 +11,7 @@ export const deleteAnalyticsCommand: Command = {
   usage: '--schedule ID [--phases 1,2,3]',
   details: [
     'Deletes the rows of the chosen phases\' tables and the run record, so `tsi-etl backfill` (--missing) computes the schedule again; readers fall back to the legacy path meanwhile.',
+    'The cached comparisons (`tsi-etl compare`) the schedule is part of are deleted in the same transaction.',
     'Exit codes: 0 deleted (possibly 0 rows), 1 unknown schedule, 2 bad arguments.',
   ].join('\n'),
   options: {

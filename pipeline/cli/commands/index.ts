@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { backfillCommand } from './backfill.js';
+import { compareCommand } from './compare.js';
 import { deleteAnalyticsCommand } from './delete-analytics.js';
 import { demoCommand } from './demo.js';
 import { exportCommand } from './export.js';
@@ -11,6 +12,7 @@ import { populateCommand } from './populate.js';
 import { schedulesCommand } from './schedules.js';
 import { verifyCommand } from './verify.js';
 import { summaryCommand } from './summary.js';
+import { timelineCommand } from './timeline.js';
 
 /** Every command, in the order `tsi-etl --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -25,5 +27,7 @@ export const COMMANDS: readonly Command[] = [
   schedulesCommand,
   summaryCommand,
   histogramCommand,
+  timelineCommand,
+  compareCommand,
   verifyCommand,
 ];
