@@ -35,6 +35,14 @@ export interface PipelineConfig {
    * @default 256
    */
   chunkRows: number;
+  /**
+   * Reuse the stored visibility facts of blocks whose JSON is unchanged
+   * (from any schedule's earlier populate) and store those of the blocks
+   * parsed. The output is the same either way; false parses every block and
+   * stores no facts (`--no-reuse`).
+   * @default true
+   */
+  reuse: boolean;
 }
 
 export const DEFAULT_PIPELINE_CONFIG: Readonly<PipelineConfig> = Object.freeze({
@@ -44,4 +52,5 @@ export const DEFAULT_PIPELINE_CONFIG: Readonly<PipelineConfig> = Object.freeze({
   binSeconds: 60,
   batchRows: 1000,
   chunkRows: 256,
+  reuse: true,
 });

@@ -24,6 +24,10 @@ export interface PopulateSummary {
   scheduleId: number;
   phases: readonly number[];
   blocks: number;
+  /** Blocks whose stored visibility facts were used: their JSON was not parsed. */
+  reusedBlocks: number;
+  /** Blocks whose JSON was parsed (new, changed or bad JSON, or `reuse: false`). */
+  parsedBlocks: number;
   periods: number;
   jsonBytes: number;
   invalidBlockIds: number[];
@@ -71,7 +75,7 @@ export async function populateSchedule(
   });
   let snapshot: SourceSnapshot | undefined;
   try {
-    snapshot = await store.openSource(scheduleId);
+    snapshot = await store.openSource(scheduleId, { reuseFacts: config.reuse });
     slog.debug({ stage: 'source', blocks: snapshot.blockCount }, 'source snapshot open');
     const phase2 = phases.includes(2) ? createPhase2Accumulator({ nBins: config.nBins }) : undefined;
     const phase3 = phases.includes(3) ? createMinuteBinAccumulator({ binSeconds: config.binSeconds }) : undefined;
@@ -87,6 +91,7 @@ export async function populateSchedule(
           lenient: config.lenient,
           writeBlockRows: phases.includes(1),
           writeRanges: phases.includes(3),
+          factsEncoding: config.reuse ? store.capabilities.jsonDigestEncoding : null,
           accumulators,
           batchRows: config.batchRows,
           metrics,
@@ -134,6 +139,8 @@ export async function populateSchedule(
       scheduleId,
       phases,
       blocks: metrics.blocksRead,
+      reusedBlocks: metrics.blocksReused,
+      parsedBlocks: metrics.blocksRead - metrics.blocksReused,
       periods: metrics.periodsParsed,
       jsonBytes: metrics.jsonBytes,
       invalidBlockIds: invalid,
@@ -142,7 +149,7 @@ export async function populateSchedule(
       fingerprint: snapshot.fingerprint,
     };
     if (invalid.length > 0) slog.warn({ invalidBlocks: invalid.length, blockIds: invalid.slice(0, 20) }, 'blocks with bad visibility JSON were left out (--lenient)');
-    slog.info({ event: 'populated', blocks: summary.blocks, seconds: Number(summary.seconds.total.toFixed(3)) }, 'schedule populated');
+    slog.info({ event: 'populated', blocks: summary.blocks, reused: summary.reusedBlocks, seconds: Number(summary.seconds.total.toFixed(3)) }, 'schedule populated');
     return summary;
   } catch (error) {
     // Cleanup must not hide the error that is on its way out.
