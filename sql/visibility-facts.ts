@@ -48,7 +48,7 @@ export interface FactsColumns {
 
 /** The facts of a source row whose stored facts matched, else null. */
 export function storedFacts(row: FactsColumns): StoredVisibilityFacts | null {
-  if (row.factsPeriodCount === null) return null;
+  if (row.factsPeriodCount === null || row.factsPeriodCount === undefined) return null;
   return {
     periodCount: row.factsPeriodCount,
     unionHours: row.factsUnionHours as number,

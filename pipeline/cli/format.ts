@@ -24,7 +24,8 @@ export function populateReport(s: PopulateSummary): string {
   const mb = s.jsonBytes / 1e6;
   const t = s.seconds;
   const lines = [
-    `schedule ${s.scheduleId}: ${fmt(s.blocks)} blocks (${fmt(s.reusedBlocks)} reused, ${fmt(s.parsedBlocks)} parsed), ${fmt(s.periods)} visibility periods, ${mb.toFixed(1)} MB of JSON — phases ${s.phases.join(',')}`,
+    `schedule ${s.scheduleId}: ${fmt(s.blocks)} blocks, ${fmt(s.periods)} visibility periods, ${mb.toFixed(1)} MB of JSON — phases ${s.phases.join(',')}`,
+    `  visibility: ${fmt(s.reusedBlocks)} blocks reused their stored facts, ${fmt(s.parsedBlocks)} parsed`,
     `  total ${t.total.toFixed(3)} s: ${fmt(Math.round(s.blocks / t.total))} blocks/s, ${fmt(Math.round(s.periods / t.total))} periods/s, ${(mb / t.total).toFixed(1)} MB/s of JSON`,
     `  stages: read ${t.read.toFixed(3)} s, parse ${t.parse.toFixed(3)} s, accumulate ${t.accumulate.toFixed(3)} s, write ${t.write.toFixed(3)} s, finish ${t.finish.toFixed(3)} s, commit ${t.commit.toFixed(3)} s`,
     `  rows written: ${Object.entries(s.rowsWritten).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`,

@@ -147,6 +147,12 @@ describe('a populate on SQL Server (fake server)', () => {
       expect.stringMatching(/^tx1 bulk: \[analytics\]\.\[schedule_visibility_time_bins\] \d+$/),
     ]);
     expect(server.log.at(-1)).toBe('tx1 commit');
+    // The parsed blocks' visibility facts: merged at commit under the facts lock, 285 rows (1,995 parameters) a MERGE.
+    const facts = server.log.findIndex((line) => line.includes('sp_getapplock tsi-etl:visibility-facts'));
+    const merges = server.log.flatMap((line, i) => (line.startsWith('tx1 query: MERGE [analytics].[block_visibility_facts] WITH (HOLDLOCK)') ? [i] : []));
+    expect(merges).toHaveLength(Math.ceil(1000 / 285));
+    expect(facts).toBeGreaterThan(0);
+    expect(facts).toBeLessThan(merges[0]);
   });
 });
 

@@ -59,9 +59,9 @@ describe('progressReporter', () => {
     bar.update(p(2, 0.15));
     bar.finish();
     expect(chunks).toEqual([
-      '\r[----]  0/10 schedules  0 blocks/s  ETA -:--\x1b[K',
-      '\r[----]  2/10 schedules  13,333 blocks/s  ETA 0:01\x1b[K',
-      '\r[----]  2/10 schedules  13,333 blocks/s  ETA 0:01\x1b[K',
+      '\r[----]  0/10 schedules  0 blocks/s  0% reused  ETA -:--\x1b[K',
+      '\r[----]  2/10 schedules  13,333 blocks/s  0% reused  ETA 0:01\x1b[K',
+      '\r[----]  2/10 schedules  13,333 blocks/s  0% reused  ETA 0:01\x1b[K',
       '\n',
     ]);
   });
@@ -79,8 +79,8 @@ describe('progressReporter', () => {
     reporter.finish();
     expect(chunks).toEqual([]);
     expect(logged).toEqual([
-      { level: 30, event: 'backfill-progress', done: 2, skipped: 0, failed: 1, total: 10, blocksPerSec: 1000, msg: 'backfill progress' },
-      { level: 30, event: 'backfill-progress', done: 4, skipped: 0, failed: 1, total: 10, blocksPerSec: 1000, msg: 'backfill progress' },
+      { level: 30, event: 'backfill-progress', done: 2, skipped: 0, failed: 1, total: 10, blocksPerSec: 1000, reusedBlocks: 0, msg: 'backfill progress' },
+      { level: 30, event: 'backfill-progress', done: 4, skipped: 0, failed: 1, total: 10, blocksPerSec: 1000, reusedBlocks: 0, msg: 'backfill progress' },
     ]);
   });
 });
