@@ -70,8 +70,10 @@ export interface BackfillReport {
   /** Per-schedule failures, including requested ids that do not exist. */
   failed: { scheduleId: number; error: string }[];
   blocks: number;
-  /** Of those, blocks whose stored visibility facts were reused: `blocks - reusedBlocks` JSON texts were parsed. */
+  /** Of those, blocks whose stored visibility facts were reused. */
   reusedBlocks: number;
+  /** Of those, blocks whose JSON was parsed. */
+  parsedBlocks: number;
   seconds: number;
 }
 
@@ -168,6 +170,7 @@ export async function backfill(store: Store, options: BackfillOptions = {}): Pro
   const skipped: BackfillReport['skipped'] = [];
   let blocks = 0;
   let reusedBlocks = 0;
+  let parsedBlocks = 0;
   let failures = 0;
   const progress = (): void => options.onProgress?.({
     total: selected.length, done: done.length, skipped: skipped.length, failed: failures, blocks, reusedBlocks, seconds: now() - started,
@@ -216,6 +219,7 @@ export async function backfill(store: Store, options: BackfillOptions = {}): Pro
         done.push(scheduleId);
         blocks += summary.blocks;
         reusedBlocks += summary.reusedBlocks;
+        parsedBlocks += summary.parsedBlocks;
       } finally {
         await release(scheduleId, slog);
       }
@@ -242,6 +246,7 @@ export async function backfill(store: Store, options: BackfillOptions = {}): Pro
     failed: failed.sort(byId),
     blocks,
     reusedBlocks,
+    parsedBlocks,
     seconds: now() - started,
   };
 }

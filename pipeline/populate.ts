@@ -26,7 +26,7 @@ export interface PopulateSummary {
   blocks: number;
   /** Blocks whose stored visibility facts were used: their JSON was not parsed. */
   reusedBlocks: number;
-  /** Blocks whose JSON was parsed (new, changed or bad JSON, or `reuse: false`). */
+  /** Blocks whose JSON was parsed (new, changed or bad JSON, or `reuse: false`); blocks without JSON are neither. */
   parsedBlocks: number;
   periods: number;
   jsonBytes: number;
@@ -140,7 +140,7 @@ export async function populateSchedule(
       phases,
       blocks: metrics.blocksRead,
       reusedBlocks: metrics.blocksReused,
-      parsedBlocks: metrics.blocksRead - metrics.blocksReused,
+      parsedBlocks: metrics.blocksParsed,
       periods: metrics.periodsParsed,
       jsonBytes: metrics.jsonBytes,
       invalidBlockIds: invalid,

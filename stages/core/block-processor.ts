@@ -81,6 +81,7 @@ export class BlockProcessor {
         this.#periods.clear();
       } else {
         m.jsonBytes += json.length;
+        m.blocksParsed++;
         problem = scanVisibilityPeriods(json, this.#periods);
       }
       if (problem !== null) {

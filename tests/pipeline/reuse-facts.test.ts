@@ -212,6 +212,7 @@ describe('backfill over one pool', () => {
       expect(report.done).toHaveLength(4);
       // Each block with JSON is parsed once (by whichever schedule comes first); blocks without JSON have nothing to reuse.
       expect(report.reusedBlocks).toBe(report.blocks - withJson - (await nullLinks(store)));
+      expect(report.parsedBlocks).toBe(withJson);
       expect(report.reusedBlocks).toBeGreaterThan(0);
       expect(progress.at(-1)).toBe(report.reusedBlocks);
     });

@@ -22,7 +22,7 @@ export function backfillReportText(r: BackfillReport): string {
     '',
     textTable(['', 'schedules'], [['done', r.done.length], ['skipped', r.skipped.length], ['failed', r.failed.length]]).trimEnd(),
     '',
-    `blocks ${fmt(r.blocks)} in ${r.seconds.toFixed(2)} s (${fmt(rate)} blocks/s), ${fmt(r.reusedBlocks)} reused, ${fmt(r.blocks - r.reusedBlocks)} parsed`,
+    `blocks ${fmt(r.blocks)} in ${r.seconds.toFixed(2)} s (${fmt(rate)} blocks/s), ${fmt(r.reusedBlocks)} reused their visibility facts, ${fmt(r.parsedBlocks)} parsed`,
   ];
   const details = [
     ...r.skipped.map((s): (string | number)[] => [s.scheduleId, 'skipped', s.reason]),
