@@ -1,7 +1,7 @@
 import type { CompiledQuery, Insertable, Kysely } from 'kysely';
 import type { Database, ScheduleComparisonsTable } from './schema.js';
 import type { Phase, RowBatch, TableSpec } from './table-specs.js';
-import type { JsonDigestEncoding, StoredVisibilityFacts } from './visibility-facts.js';
+import type { JsonDigest, JsonDigestEncoding, StoredVisibilityFacts } from './visibility-facts.js';
 
 /**
  * One block as the source stage delivers it: the five-table join of the plan,
@@ -28,6 +28,8 @@ export interface SourceBlockRow {
    * read: `visibilityJson` is null). Absent or null: parse the JSON.
    */
   reused?: StoredVisibilityFacts | null;
+  /** The digest of `visibilityJson` when the source already computed it (sql/visibility-facts.ts); else the parse computes it. */
+  jsonDigest?: JsonDigest;
 }
 
 export interface OpenSourceOptions {

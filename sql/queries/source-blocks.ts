@@ -53,15 +53,16 @@ const FACTS_COLUMNS = [
  * The source rows with each block's stored visibility facts, SQLite form:
  * the JSON comes as a BLOB (`jsonBytes`, its stored UTF-8 bytes, digested in
  * JS without decoding a string) and the facts join on block id and byte
- * length; the caller compares the digests (`factsDigest`) and serves the
- * facts only when they are equal.
+ * length (`octet_length`, SQLite 3.43+, reads no content); the caller
+ * compares the digests (`factsDigest`) and serves the facts only when they
+ * are equal.
  */
 export function selectSourceBlocksWithFactsSqlite(db: Kysely<Database>, scheduleId: number) {
   const json = sql`sb.visibility_periods_json`;
   return joinedBlocks(db)
     .leftJoin('block_visibility_facts as f', (join) => join
       .onRef('f.scheduling_block_id', '=', 'sb.scheduling_block_id')
-      .on(sql<boolean>`f.json_length = length(CAST(${json} AS BLOB))`))
+      .on(sql<boolean>`f.json_length = octet_length(${json})`))
     .select([...SOURCE_COLUMNS, ...FACTS_COLUMNS, 'f.json_digest as factsDigest', sql<Uint8Array | null>`CAST(${json} AS BLOB)`.as('jsonBytes')])
     .where('ssb.schedule_id', '=', scheduleId)
     .orderBy('ssb.scheduling_block_id');

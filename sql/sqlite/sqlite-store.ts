@@ -56,11 +56,16 @@ interface SqliteFactsColumns extends FactsColumns {
  */
 function withStoredFacts(row: SourceBlockRow & SqliteFactsColumns): SourceBlockRow {
   const { factsDigest, jsonBytes, factsPeriodCount, factsUnionHours, factsRangeCount, factsMinuteRanges, ...source } = row;
-  const reused = factsDigest !== null && jsonBytes !== null && jsonBytesDigest(jsonBytes).equals(factsDigest)
-    ? storedFacts({ factsPeriodCount, factsUnionHours, factsRangeCount, factsMinuteRanges })
-    : null;
-  source.visibilityJson = reused === null && jsonBytes !== null ? jsonBytes.toString('utf8') : null;
-  source.reused = reused;
+  source.visibilityJson = null;
+  source.reused = null;
+  if (jsonBytes === null) return source;
+  const digest = jsonBytesDigest(jsonBytes);
+  if (factsDigest !== null && digest.digest.equals(factsDigest)) {
+    source.reused = storedFacts({ factsPeriodCount, factsUnionHours, factsRangeCount, factsMinuteRanges });
+  } else {
+    source.visibilityJson = jsonBytes.toString('utf8');
+    source.jsonDigest = digest;
+  }
   return source;
 }
 

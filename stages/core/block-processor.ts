@@ -97,7 +97,7 @@ export class BlockProcessor {
       f.visibilityPeriodCount = this.#periods.length;
       // Bad JSON never gets facts: it is parsed (and reported) every time.
       if (this.#factRows && json !== null && problem === null) {
-        const { digest, length } = jsonTextDigest(json, o.factsEncoding!);
+        const { digest, length } = row.jsonDigest ?? jsonTextDigest(json, o.factsEncoding!);
         rangesBlob = encodeMinuteRanges(this.#ranges.ranges, this.#ranges.count);
         this.#factRows.values.push(row.blockId, digest, length, f.visibilityPeriodCount, f.totalVisibilityHours, this.#ranges.count, rangesBlob);
         this.#factRows.endRow();
