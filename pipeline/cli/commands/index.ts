@@ -8,6 +8,7 @@ import { histogramCommand } from './histogram.js';
 import { importCommand } from './import.js';
 import { migrateCommand } from './migrate.js';
 import { populateCommand } from './populate.js';
+import { reportCommand } from './report.js';
 import { schedulesCommand } from './schedules.js';
 import { verifyCommand } from './verify.js';
 import { summaryCommand } from './summary.js';
@@ -26,4 +27,5 @@ export const COMMANDS: readonly Command[] = [
   summaryCommand,
   histogramCommand,
   verifyCommand,
+  reportCommand,
 ];
