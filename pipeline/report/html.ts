@@ -28,10 +28,17 @@ export function figureList(group: string, figures: readonly Figure[]): string {
   return `<dl class="figures" data-figures="${escapeHtml(group)}">${items.join('')}</dl>`;
 }
 
-/** A table whose cells carry their exact values (`data-value`) beside the formatted text. */
-export function dataTable(group: string, header: readonly string[], rows: readonly FigureValue[][], rowNames?: readonly string[]): string {
+/** A table cell: a value shown formatted, or with a text of its own (e.g. a time for Unix seconds). */
+export type Cell = FigureValue | { value: FigureValue; text: string };
+
+const cellHtml = (c: Cell) => (c !== null && typeof c === 'object'
+  ? `<td data-value="${dataValue(c.value)}">${escapeHtml(c.text)}</td>`
+  : `<td data-value="${dataValue(c)}">${escapeHtml(formatValue(c))}</td>`);
+
+/** A table whose cells carry their exact values (`data-value`) beside the text shown. */
+export function dataTable(group: string, header: readonly string[], rows: readonly Cell[][]): string {
   const head = `<tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
-  const body = rows.map((r, i) => `<tr${rowNames ? ` data-row="${escapeHtml(rowNames[i])}"` : ''}>${r.map((v) => `<td data-value="${dataValue(v)}">${escapeHtml(formatValue(v))}</td>`).join('')}</tr>`);
+  const body = rows.map((r) => `<tr>${r.map(cellHtml).join('')}</tr>`);
   return `<table class="data" data-table="${escapeHtml(group)}"><thead>${head}</thead><tbody>${body.join('')}</tbody></table>`;
 }
 

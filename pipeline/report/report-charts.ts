@@ -77,7 +77,7 @@ export function heatmapChart(cells: readonly HeatmapBinRow[]): TopLevelSpec {
     encoding: {
       x: { field: 'requested', type: 'ordinal', title: 'requested hours (bin middle)', sort: 'ascending' },
       y: { field: 'visibility', type: 'ordinal', title: 'visibility hours (bin middle)', sort: 'descending' },
-      color: { field: 'blocks', type: 'quantitative', scale: { scheme: 'blues' }, title: 'blocks' },
+      color: { field: 'blocks', type: 'quantitative', scale: { scheme: 'blues' }, title: 'blocks', legend: { format: 'd' } },
     },
   };
 }

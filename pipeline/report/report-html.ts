@@ -1,6 +1,6 @@
 import type { Comparison, DiffRow, ScheduleFigures } from '../../queries/compare-reads.js';
 import type { ScheduleSummary } from '../../queries/summary-reads.js';
-import { chartFigure, dataTable, escapeHtml, figureList, type Figure, type FigureValue } from './html.js';
+import { chartFigure, dataTable, escapeHtml, figureList, type Cell, type Figure, type FigureValue } from './html.js';
 import {
   coverageChart, heatmapChart, priorityRateChart, skyMapChart, statusCountChart, timelineChart, visibilityHistogramChart, visibilityOverTimeChart,
 } from './report-charts.js';
@@ -32,11 +32,13 @@ const COMPARED_FIGURES: (keyof ScheduleFigures)[] = [
   'scheduled_hours', 'scheduled_union_hours', 'gap_count', 'gap_total_hours', 'gap_mean_hours', 'gap_median_hours', 'gap_p90_hours', 'gap_max_hours',
 ];
 
-const DIFF_COLUMNS: (keyof DiffRow)[] = [
+export const DIFF_COLUMNS: (keyof DiffRow)[] = [
   'status', 'key', 'a_block_id', 'b_block_id', 'a_priority', 'b_priority', 'requested_hours', 'a_start_unix', 'a_stop_unix', 'b_start_unix', 'b_stop_unix', 'shift_seconds',
 ];
 
 const isoMinute = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 16).replace('T', ' ');
+/** Windows are shown as UTC times; their cells keep the Unix seconds. */
+const diffCell = (column: keyof DiffRow, value: FigureValue): Cell => (column.endsWith('_unix') && typeof value === 'number' ? { value, text: isoMinute(value) } : value);
 const pick = <T extends object>(row: T, names: readonly (keyof T)[], labels: (n: keyof T) => string = String): Figure[] =>
   names.map((n) => ({ name: String(n), label: labels(n), value: row[n] as FigureValue }));
 
@@ -86,12 +88,12 @@ async function scheduleSections(d: ReportData): Promise<string[]> {
 async function comparisonSection(d: ReportData, c: Comparison): Promise<string> {
   const a = `${d.names.get(d.scheduleId)} (${d.scheduleId})`;
   const b = `${d.names.get(c.other)} (${c.other})`;
-  const sideBySide = dataTable(`compare-${c.other}-figures`, ['figure', a, b], COMPARED_FIGURES.map((f) => [f, c.a[f], c.b[f]]), COMPARED_FIGURES);
+  const sideBySide = dataTable(`compare-${c.other}-figures`, ['figure', a, b], COMPARED_FIGURES.map((f) => [f, c.a[f], c.b[f]]));
   const figures = figureList(`compare-${c.other}`, [
     ...Object.entries(c.counts).map(([name, value]) => ({ name: `counts.${name}`, label: name.replaceAll('_', ' '), value })),
     ...pick(c, ['match_ratio', 'median_shift_seconds', 'mad_shift_seconds', 'order_preservation', 'coverage_final_a', 'coverage_final_b', 'coverage_lead_top10'], (n) => String(n).replaceAll('_', ' ')),
   ]);
-  const rows = c.rows.length === 0 ? '<p>No differing block.</p>' : dataTable(`compare-${c.other}-rows`, DIFF_COLUMNS, c.rows.map((r) => DIFF_COLUMNS.map((k) => r[k])));
+  const rows = c.rows.length === 0 ? '<p>No differing block.</p>' : dataTable(`compare-${c.other}-rows`, DIFF_COLUMNS, c.rows.map((r) => DIFF_COLUMNS.map((k) => diffCell(k, r[k]))));
   return section(`compare-${c.other}`, `Compared with ${b}`, `<p class="source">source: ${c.source}</p>`
     + `<div class="row">${sideBySide}${figures}</div>`
     + '<div class="row">'

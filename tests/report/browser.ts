@@ -52,6 +52,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/**
+ * `npm run screenshot` sets this to the README's picture (docs/report.png):
+ * the top of the report (title, summary, sky map, distributions), small enough to commit.
+ */
+export const README_SCREENSHOT = process.env.TSI_README_SCREENSHOT;
+
+export async function readmeScreenshot(browser: Browser, report: string, path: string): Promise<void> {
+  const { page } = await openReport(browser, report, 1200);
+  await page.screenshot({ path: path as `${string}.png`, clip: { x: 0, y: 0, width: 1200, height: 1400 } });
+  await page.close();
+}
+
 /** What the page shows, as its machine-readable attributes say. */
 export interface ShownReport {
   title: string;

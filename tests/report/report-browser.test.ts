@@ -10,8 +10,11 @@ import { fetchTimeline } from '../../queries/timeline-reads.js';
 import { getVisibilityHistogram, getVisibilityMetadata } from '../../queries/visibility-reads.js';
 import { DIFF_ROWS, overTimeBinMinutes } from '../../pipeline/report/report-data.js';
 import { writeReport } from '../../pipeline/report/write-report.js';
+import { DIFF_COLUMNS } from '../../pipeline/report/report-html.js';
 import { SqliteStore } from '../../sql/sqlite/sqlite-store.js';
-import { NO_BROWSER, chromiumPath, launchBrowser, openReport, readShownReport, screenshot, type ShownReport } from './browser.js';
+import {
+  NO_BROWSER, README_SCREENSHOT, chromiumPath, launchBrowser, openReport, readShownReport, readmeScreenshot, screenshot, type ShownReport,
+} from './browser.js';
 import { loadReportSchedules, REPORT_BLOCKS } from './report-fixtures.js';
 
 /** The value a figure shows, back as the read's type. */
@@ -44,6 +47,7 @@ describe('the HTML report in headless Chromium', () => {
       expect(opened.otherRequests, 'requests other than the file itself').toEqual([]);
       const shown = await readShownReport(opened.page);
       await screenshot(opened.page, name);
+      if (README_SCREENSHOT && name === 'report-single') await readmeScreenshot(browser, out, README_SCREENSHOT);
       await opened.page.close();
       if (name === 'report-single') single = shown; else compared = shown;
     }
@@ -120,6 +124,6 @@ describe('the HTML report in headless Chromium', () => {
     }
     const rows = compared.tables[`compare-${ids.b}-rows`];
     expect(rows).toHaveLength(Math.min(DIFF_ROWS, c.rows.length));
-    expect(rows.map((r) => [r[0], r[1]])).toEqual(c.rows.map((r) => [r.status, r.key]));
+    expect(rows).toEqual(c.rows.map((r) => DIFF_COLUMNS.map((k) => (r[k] === null ? 'null' : String(r[k])))));
   });
 });
