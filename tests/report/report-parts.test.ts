@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, figureList } from '../../pipeline/report/html.js';
 import { monthSpans } from '../../pipeline/report/month-spans.js';
+import { thinCurve } from '../../pipeline/report/report-charts.js';
 import { renderChart } from '../../pipeline/report/render-chart.js';
 import { overTimeBinMinutes } from '../../pipeline/report/report-data.js';
 import { writeReport } from '../../pipeline/report/write-report.js';
@@ -70,5 +71,16 @@ describe('report parts', () => {
         rmSync(dir, { recursive: true, force: true });
       }
     });
+  });
+});
+
+describe('thinCurve', () => {
+  it('keeps every k-th point and always the last, at most the given count', () => {
+    const ranks = Array.from({ length: 1001 }, (_, i) => i + 1);
+    const thin = thinCurve(ranks, 400);
+    expect(thin.length).toBeLessThanOrEqual(400);
+    expect(thin.at(-1)).toBe(1001);
+    expect(thin.slice(0, 3)).toEqual([3, 6, 9]);
+    expect(thinCurve([1, 2, 3], 400)).toEqual([1, 2, 3]);
   });
 });
