@@ -50,7 +50,7 @@ async function scheduleSections(d: ReportData): Promise<string[]> {
   const s = d.summary;
   const scheduledShown = d.sky.filter((b) => b.is_scheduled).length;
   const parts = [
-    section('summary', 'Summary', figureList('summary', pick(s.summary, SUMMARY_FIGURES.map(([n]) => n), (n) => SUMMARY_FIGURES.find(([m]) => m === n)![1]))
+    section('summary', 'Summary', figureList('summary', SUMMARY_FIGURES.map(([name, label]) => ({ name, label, value: s.summary[name] as FigureValue })))
       + `<p class="source">source: ${s.source}</p>`),
     section('sky-map', 'Sky map', `<div class="row">${chartFigure('sky-map', 'Every block at its target’s RA/Dec; colour: priority; solid squares scheduled, faint diamonds unscheduled.', d.sources['sky-map'], await renderChart(skyMapChart(d.sky)))}`
       + figureList('sky-map', [{ name: 'points', label: 'blocks drawn', value: d.sky.length }, { name: 'scheduled', label: 'scheduled', value: scheduledShown }, { name: 'unscheduled', label: 'unscheduled', value: d.sky.length - scheduledShown }]) + '</div>'),
