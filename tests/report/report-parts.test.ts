@@ -74,6 +74,23 @@ describe('report parts', () => {
   });
 });
 
+describe('an empty schedule', () => {
+  it('still gets a report, with no time range and no timeline', async () => {
+    await withStore(async (store) => {
+      const { scheduleId } = await insertSchedule(store, [{ json: null }], 'no periods');
+      const dir = mkdtempSync(join(tmpdir(), 'tsi-report-'));
+      try {
+        const html = readFileSync((await writeReport(store, { scheduleId, out: join(dir, 'r.html') })).path, 'utf8');
+        expect(html).toContain('<p>No scheduled block.</p>');
+        expect(html).not.toContain('data-chart="visibility-over-time"');
+        expect(html).toContain('data-figure="gap_count" data-value="0"');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});
+
 describe('thinCurve', () => {
   it('keeps every k-th point and always the last, at most the given count', () => {
     const ranks = Array.from({ length: 1001 }, (_, i) => i + 1);
