@@ -37,8 +37,13 @@ export const DIFF_COLUMNS: (keyof DiffRow)[] = [
 ];
 
 const isoMinute = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 16).replace('T', ' ');
-/** Windows are shown as UTC times; their cells keep the Unix seconds. */
-const diffCell = (column: keyof DiffRow, value: FigureValue): Cell => (column.endsWith('_unix') && typeof value === 'number' ? { value, text: isoMinute(value) } : value);
+/** Windows are shown as UTC times and ids as plain digits; the cells keep the read's values. */
+function diffCell(column: keyof DiffRow, value: FigureValue): Cell {
+  if (typeof value !== 'number') return value;
+  if (column.endsWith('_unix')) return { value, text: isoMinute(value) };
+  return column.endsWith('_block_id') ? { value, text: String(value) } : value;
+}
+const diffHeader = (column: keyof DiffRow) => column.replace(/_unix$/, ' (UTC)').replaceAll('_', ' ');
 const pick = <T extends object>(row: T, names: readonly (keyof T)[], labels: (n: keyof T) => string = String): Figure[] =>
   names.map((n) => ({ name: String(n), label: labels(n), value: row[n] as FigureValue }));
 
@@ -93,7 +98,7 @@ async function comparisonSection(d: ReportData, c: Comparison): Promise<string> 
     ...Object.entries(c.counts).map(([name, value]) => ({ name: `counts.${name}`, label: name.replaceAll('_', ' '), value })),
     ...pick(c, ['match_ratio', 'median_shift_seconds', 'mad_shift_seconds', 'order_preservation', 'coverage_final_a', 'coverage_final_b', 'coverage_lead_top10'], (n) => String(n).replaceAll('_', ' ')),
   ]);
-  const rows = c.rows.length === 0 ? '<p>No differing block.</p>' : dataTable(`compare-${c.other}-rows`, DIFF_COLUMNS, c.rows.map((r) => DIFF_COLUMNS.map((k) => diffCell(k, r[k]))));
+  const rows = c.rows.length === 0 ? '<p>No differing block.</p>' : dataTable(`compare-${c.other}-rows`, DIFF_COLUMNS.map(diffHeader), c.rows.map((r) => DIFF_COLUMNS.map((k) => diffCell(k, r[k]))));
   return section(`compare-${c.other}`, `Compared with ${b}`, `<p class="source">source: ${c.source}</p>`
     + `<div class="row">${sideBySide}${figures}</div>`
     + '<div class="row">'
