@@ -10,6 +10,8 @@ export interface ReadOptions {
    */
   useAnalyticsTable?: boolean;
   log?: Logger;
+  /** Told which path answered each read (e.g. the report shows it beside every chart). */
+  onSource?: (read: string, source: ReadSource) => void;
 }
 
 export function useAnalyticsTable(options: ReadOptions): boolean {
@@ -36,12 +38,17 @@ export async function withFallback<T>(
   if (useAnalyticsTable(options)) {
     try {
       const value = await analytics();
-      if (value !== undefined) return { value, source: 'analytics' };
+      if (value !== undefined) {
+        options.onSource?.(read, 'analytics');
+        return { value, source: 'analytics' };
+      }
       log.debug({ read }, 'no analytics for this schedule: using the legacy path');
     } catch (error) {
       if (error instanceof TsiError) throw error;
       log.warn({ read, err: (error as Error).message }, 'analytics read failed: using the legacy path');
     }
   }
-  return { value: await legacy(), source: 'legacy' };
+  const value = await legacy();
+  options.onSource?.(read, 'legacy');
+  return { value, source: 'legacy' };
 }
