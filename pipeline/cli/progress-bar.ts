@@ -1,5 +1,5 @@
 import type { BackfillProgress } from '../backfill.js';
-import type { Logger } from '../../base/logger.js';
+import { setStatusLine, type Logger } from '../../base/logger.js';
 import { fmt } from './format.js';
 
 export interface ProgressReporter {
@@ -57,6 +57,11 @@ export function progressReporter(stream: NodeJS.WritableStream & { isTTY?: boole
     let drawnAt = Number.NEGATIVE_INFINITY;
     // \r back to column 0, then the line, then ESC[K erases what a longer previous line left.
     const draw = (p: BackfillProgress) => stream.write(`\r${progressLine(p, barWidth)}\x1b[K`);
+    // A log line (a failure) first erases the bar, takes the line, and the bar is redrawn below it at the next update.
+    setStatusLine(() => {
+      stream.write('\r\x1b[K');
+      drawnAt = Number.NEGATIVE_INFINITY;
+    });
     return {
       update(p) {
         last = p;
@@ -66,6 +71,7 @@ export function progressReporter(stream: NodeJS.WritableStream & { isTTY?: boole
         draw(p);
       },
       finish() {
+        setStatusLine(undefined);
         if (last === undefined) return;
         draw(last);
         stream.write('\n');

@@ -179,7 +179,7 @@ describe('bad input beyond one block', () => {
       expect((await populateSchedule(store, scheduleId, { lenient: true })).invalidBlockIds).toEqual([blockIds[5]]);
       const before = await analyticsDigests(store.db, scheduleId);
       const error = await populateSchedule(store, scheduleId).then(() => undefined, (e: unknown) => e);
-      expect(String(error)).toBe(`BadInputError: schedule ${scheduleId}, block ${blockIds[5]}: bad visibility_periods_json: not JSON: unexpected "o" at offset 1 (use --lenient to leave such blocks out and report them)`);
+      expect(String(error)).toBe(`BadInputError: schedule ${scheduleId}, block ${blockIds[5]}: bad visibility_periods_json: not JSON: unexpected "o" at offset 1 (use --lenient to write such blocks flagged visibility_invalid = 1 and report them)`);
       expect(await analyticsDigests(store.db, scheduleId)).toEqual(before);
     });
   });
@@ -255,7 +255,7 @@ describe('bad input through the CLI (built dist/)', () => {
       const strict = runCli(['populate', '--db', path, '--schedule', String(scheduleId)]);
       expect(strict.code).toBe(1);
       expect(strict.stdout).toBe('');
-      expect(strict.stderr).toBe(`tsi-etl populate: schedule ${scheduleId}, block ${blockB}: bad visibility_periods_json: not JSON: unexpected "o" at offset 1 (use --lenient to leave such blocks out and report them)\n`);
+      expect(strict.stderr).toBe(`tsi-etl populate: schedule ${scheduleId}, block ${blockB}: bad visibility_periods_json: not JSON: unexpected "o" at offset 1 (use --lenient to write such blocks flagged visibility_invalid = 1 and report them)\n`);
       const lenient = runCli(['populate', '--db', path, '--schedule', String(scheduleId), '--lenient', '--json']);
       expect(lenient.code).toBe(0);
       expect(JSON.parse(lenient.stdout).invalidBlockIds).toEqual([blockB]);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { MigrationReport } from '../../../sql/store.js';
 import { ParameterError, TsiError } from '../../../base/errors.js';
 import { writeJson, type Command, type CommandArgs } from '../command.js';
-import { populateReport } from '../format.js';
+import { count, populateReport } from '../format.js';
 import { generateCommand, generateOptionsFromArgs } from './generate.js';
 
 export const DEMO_DB = './tsi-demo.db';
@@ -54,7 +54,7 @@ export const demoCommand: Command = {
     ctx.out.write([
       `tsi-etl demo — database ${resolve(path)}`,
       `migrated: ${migrated.applied.length} migrations`,
-      `generated schedule ${loaded.scheduleId}: ${loaded.blocks.toLocaleString('en-US')} blocks × ${options.days} days, ${(loaded.jsonBytes / 1e6).toFixed(1)} MB of visibility JSON (${loaded.seconds.toFixed(2)} s)`,
+      `generated schedule ${loaded.scheduleId}: ${count(loaded.blocks, 'block')} × ${count(options.days, 'day')}, ${(loaded.jsonBytes / 1e6).toFixed(1)} MB of visibility JSON (${loaded.seconds.toFixed(2)} s)`,
       '',
       populateReport(summary).trimEnd(),
       `  peak RSS of the populate process: ${rss.toFixed(0)} MB`,

@@ -1,6 +1,7 @@
 import { openStore } from '../../../sql/create-store.js';
 import { loadGeneratedSchedule } from '../../load-schedule.js';
 import { isPositiveInteger, numberOption, writeJson, type Command, type CommandArgs } from '../command.js';
+import { count } from '../format.js';
 import type { GenerateOptions } from '../../schedule-generator.js';
 
 export const GENERATE_DEFAULTS = { blocks: 10_000, days: 183, seed: 1 } as const;
@@ -33,7 +34,7 @@ export const generateCommand: Command = {
       await store.migrate();
       const loaded = await loadGeneratedSchedule(store, options);
       if (ctx.json) writeJson(ctx, loaded);
-      else ctx.out.write(`generated schedule ${loaded.scheduleId}: ${loaded.blocks.toLocaleString('en-US')} blocks, ${(loaded.jsonBytes / 1e6).toFixed(1)} MB of visibility JSON in ${loaded.seconds.toFixed(2)} s\n`);
+      else ctx.out.write(`generated schedule ${loaded.scheduleId}: ${count(loaded.blocks, 'block')}, ${(loaded.jsonBytes / 1e6).toFixed(1)} MB of visibility JSON in ${loaded.seconds.toFixed(2)} s\n`);
       return 0;
     } finally {
       await store.close();
