@@ -35,10 +35,18 @@ function expectClose(actual: object[], expected: object[]): void {
   });
 }
 
-/** A real pino logger into memory: withFallback logs (debug or warn) exactly when it tried the analytics path and the legacy path answered. */
+/**
+ * A real pino logger into memory, keeping withFallback's events (debug or warn) of the
+ * times it tried the analytics path and the legacy path answered; a disabled path is not a fall back.
+ */
 function recordingLogger() {
   const messages: string[] = [];
-  const log = pino({ level: 'debug' }, { write: (line: string) => void messages.push(JSON.parse(line).msg) });
+  const log = pino({ level: 'debug' }, {
+    write: (line: string) => {
+      const event = JSON.parse(line) as { msg: string; reason?: string };
+      if (!event.reason?.startsWith('disabled')) messages.push(event.msg);
+    },
+  });
   return { log, messages };
 }
 
