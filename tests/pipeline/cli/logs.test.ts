@@ -1,17 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { colorWanted } from '../../../base/logger.js';
-import { CLI, insertSchedule, periodsJson, runCli, withStore } from '../../helpers.js';
+import { insertSchedule, periodsJson, runCli, withStore } from '../../helpers.js';
+import { hasScript, runOnTty } from './tty.js';
 
-const hasScript = spawnSync('script', ['--version']).status === 0;
 const ESC = '\x1b[';
-
-/** Runs the built CLI on a pseudo-terminal (util-linux `script`), stdout and stderr merged. */
-function runOnTty(args: string[], env: Record<string, string> = {}): string {
-  const command = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const { NO_COLOR: _n, FORCE_COLOR: _f, ...rest } = process.env;
-  return spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...rest, TSI_LOG_LEVEL: 'info', ...env } }).stdout;
-}
 
 /** Two good schedules and one whose second block has bad visibility JSON. */
 async function withFailingSchedule(fn: (path: string) => Promise<void>): Promise<void> {
