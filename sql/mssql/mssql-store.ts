@@ -1,6 +1,7 @@
 import mssql from 'mssql';
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { DuplicateScheduleError, TsiError, UnknownScheduleError } from '../../base/errors.js';
+import { REDACTED } from '../../base/logger.js';
 import { selectSourceAggregates, selectSourceBlocks } from '../queries/source-blocks.js';
 import type { Database } from '../schema.js';
 import { sourceFingerprint, type SourceAggregates } from '../source-fingerprint.js';
@@ -59,7 +60,7 @@ function poolConfig(parsed: mssql.config, poolMax: number): mssql.config {
 
 /** `text` with every occurrence of `secret` hidden. */
 function scrub(text: string, secret: string | undefined): string {
-  return secret ? text.split(secret).join('***') : text;
+  return secret ? text.split(secret).join(REDACTED) : text;
 }
 
 /**
