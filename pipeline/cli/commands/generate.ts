@@ -1,4 +1,5 @@
 import { openStore } from '../../../sql/create-store.js';
+import { DuplicateScheduleError, TsiError } from '../../../base/errors.js';
 import { loadGeneratedSchedule } from '../../load-schedule.js';
 import { isPositiveInteger, numberOption, writeJson, type Command, type CommandArgs } from '../command.js';
 import { count } from '../format.js';
@@ -32,7 +33,10 @@ export const generateCommand: Command = {
     const store = await openStore(ctx.db, { create: true });
     try {
       await store.migrate();
-      const loaded = await loadGeneratedSchedule(store, options);
+      const loaded = await loadGeneratedSchedule(store, options).catch((error: unknown) => {
+        if (!(error instanceof DuplicateScheduleError)) throw error;
+        throw new TsiError(`schedule ${error.existingScheduleId} was generated with the same --blocks, --days, --seed and --name: change --seed (or --name) for another one`, { cause: error });
+      });
       if (ctx.json) writeJson(ctx, loaded);
       else ctx.out.write(`generated schedule ${loaded.scheduleId}: ${count(loaded.blocks, 'block')}, ${(loaded.jsonBytes / 1e6).toFixed(1)} MB of visibility JSON in ${loaded.seconds.toFixed(2)} s\n`);
       return 0;
