@@ -110,7 +110,7 @@ async function blockRow(store: SqliteStore, blockId: number) {
   return store.db.selectFrom('schedule_blocks_analytics').selectAll().where('scheduling_block_id', '=', blockId).executeTakeFirstOrThrow();
 }
 
-describe('bad visibility JSON: strict rejects it, lenient leaves the block out', () => {
+describe('bad visibility JSON: strict rejects it, lenient flags the block (visibility_invalid = 1)', () => {
   it.each(BAD)('$name', async ({ json, problem }) => {
     await withStore(async (store, path) => {
       const { scheduleId, blockB } = await threeBlocks(store);
@@ -126,7 +126,7 @@ describe('bad visibility JSON: strict rejects it, lenient leaves the block out',
       expect(bad.message).toContain(`schedule ${scheduleId}, block ${blockB}: bad visibility_periods_json: ${problem}`);
       expect(await analyticsDigests(store.db, scheduleId)).toEqual(before);
 
-      // Lenient: B is flagged, not impossible, counted, and reported by id; its visibility is left out everywhere.
+      // Lenient: B is flagged, not impossible, counted, and reported by id; its visibility counts nowhere.
       const summary = await populateSchedule(store, scheduleId, { lenient: true });
       expect(summary.invalidBlockIds).toEqual([blockB]);
       expect(summary.blocks).toBe(3);
