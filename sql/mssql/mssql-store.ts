@@ -2,6 +2,7 @@ import mssql from 'mssql';
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { DuplicateScheduleError, TsiError, UnknownScheduleError } from '../../base/errors.js';
 import { deleteComparisonsOf } from '../queries/comparison-cache.js';
+import { REDACTED } from '../../base/logger.js';
 import { selectSourceAggregates, selectSourceBlocks } from '../queries/source-blocks.js';
 import type { Database } from '../schema.js';
 import { sourceFingerprint, type SourceAggregates } from '../source-fingerprint.js';
@@ -68,7 +69,7 @@ function definedOptions(options: MssqlStoreOptions): MssqlStoreOptions {
 
 /** `text` with every occurrence of `secret` hidden. */
 function scrub(text: string, secret: string | undefined): string {
-  return secret ? text.split(secret).join('***') : text;
+  return secret ? text.split(secret).join(REDACTED) : text;
 }
 
 /**
