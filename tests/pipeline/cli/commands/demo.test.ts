@@ -22,8 +22,15 @@ describe('tsi-etl demo', () => {
     expect(r.stdout).toMatch(/generated schedule 1: 60 blocks × 8 days/);
     expect(r.stdout).toMatch(/schedule 1: 60 blocks, [\d,]+ visibility periods/);
     expect(r.stdout).toMatch(/peak RSS of the populate process: \d+ MB/);
-    const next = r.stdout.split('Next, try:\n')[1].trim().split('\n').map((l) => l.trim().replace(/^node dist\/pipeline\/cli\.js /, '').split(' '));
-    expect(next.map((args) => args[0])).toEqual(['schedules', 'summary', 'verify', 'histogram', '--help']);
+    expect(r.stdout).toMatch(/generated schedule 2, a variant of schedule 1 over the same blocks: /);
+    expect(r.stdout).toMatch(/schedule 2: \d+ blocks, [\d,]+ visibility periods/);
+    expect(r.stdout).toMatch(/schedule 1 → 2 \(analytics\): \d+ unchanged, \d+ retimed/);
+    // The last line is the report's path: beside the database, and complete.
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.at(-1)).toBe(join(dir, 'report-1.html'));
+    expect(readFileSync(lines.at(-1)!, 'utf8')).toMatch(/<\/html>\s*$/);
+    const next = r.stdout.split('Next, try:\n')[1].split('\n\n')[0].trim().split('\n').map((l) => l.trim().replace(/^node dist\/pipeline\/cli\.js /, '').split(' '));
+    expect(next.map((args) => args[0])).toEqual(['schedules', 'summary', 'verify', 'histogram', 'compare', 'timeline', '--help']);
     for (const args of next) {
       const run = runCli(args);
       expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(0);
@@ -42,18 +49,18 @@ describe('tsi-etl demo', () => {
     expect(demo().code).toBe(0);
     const again = demo();
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('deleted the previous demo database there (1 schedule) and created a new one\n');
+    expect(again.stdout).toContain('deleted the previous demo database there (2 schedules) and created a new one\n');
 
     expect(runCli(['generate', '--blocks', '5', '--days', '2', '--db', db]).code).toBe(0);
     const refused = demo();
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toBe(`tsi-etl demo: --db: ${db} holds 1 schedule the demo did not create ("synthetic-5x2-seed1"); the demo deletes and recreates its database: give another --db, or --force to delete it anyway\n`);
-    expect(JSON.parse(runCli(['schedules', '--json', '--db', db]).stdout)).toHaveLength(2);
+    expect(JSON.parse(runCli(['schedules', '--json', '--db', db]).stdout)).toHaveLength(3);
 
     const forced = demo('--force');
     expect(forced.code).toBe(0);
-    expect(forced.stdout).toContain('deleted the previous demo database there (2 schedules) and created a new one\n');
+    expect(forced.stdout).toContain('deleted the previous demo database there (3 schedules) and created a new one\n');
 
     writeFileSync(db, 'not a database, but somebody\'s notes');
     const notDb = demo();
