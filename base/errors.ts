@@ -18,7 +18,7 @@ export class BadInputError extends TsiError {
     readonly blockId: number,
     readonly problem: string,
   ) {
-    super(`schedule ${scheduleId}, block ${blockId}: bad visibility_periods_json: ${problem} (use --lenient to leave such blocks out and report them)`);
+    super(`schedule ${scheduleId}, block ${blockId}: bad visibility_periods_json: ${problem} (use --lenient to write such blocks flagged visibility_invalid = 1 and report them)`);
   }
 }
 

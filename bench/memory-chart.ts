@@ -1,3 +1,5 @@
+import { maxOf } from '../base/array-extent.js';
+
 /*
  * A small hand-written SVG line chart (no dependency): peak RSS (left axis)
  * and populate time (right axis) against block count on a log axis, so a
@@ -39,8 +41,8 @@ export function memoryChartSvg(points: readonly ChartPoint[], caption: string, r
   const sorted = [...points].sort((a, b) => a.blocks - b.blocks);
   const [lo, hi] = [Math.log10(sorted[0].blocks) - 0.15, Math.log10(sorted[sorted.length - 1].blocks) + 0.15];
   const x = (blocks: number) => PLOT.left + ((Math.log10(blocks) - lo) / (hi - lo)) * (PLOT.right - PLOT.left);
-  const rssMax = niceMax(Math.max(rssLimitMb, ...sorted.map((p) => p.peakRssMb)));
-  const timeMax = niceMax(Math.max(...sorted.map((p) => p.seconds)));
+  const rssMax = niceMax(Math.max(rssLimitMb, maxOf(sorted.map((p) => p.peakRssMb))));
+  const timeMax = niceMax(maxOf(sorted.map((p) => p.seconds)));
   const yRss = (mb: number) => PLOT.bottom - (mb / rssMax) * (PLOT.bottom - PLOT.top);
   const yTime = (s: number) => PLOT.bottom - (s / timeMax) * (PLOT.bottom - PLOT.top);
 

@@ -63,6 +63,7 @@ const EXTERNAL: readonly { name: string; module: string; exportName: string; par
   { name: 'backfill', module: 'backfill.bench.js', exportName: 'measureBackfill', params: { quick: [[1, 2], 20, 500], full: [[1, 2, 4], 100, 1000] } },
   { name: 'import', module: 'import.bench.js', exportName: 'measureImport', params: { quick: [2_000, 30], full: [10_000, 183] } },
   { name: 'compare', module: 'compare.bench.js', exportName: 'measureCompare', params: { quick: [10_000, 183, 3], full: [10_000, 183, 5] } },
+  { name: 'report', module: 'report.bench.js', exportName: 'measureReport', params: { quick: [10_000, 183], full: [10_000, 183] } },
   { name: 'reuse', module: 'reuse.bench.js', exportName: 'measureReuse', params: { quick: [2_000, 30, 3], full: [10_000, 183, 10] } },
 ];
 

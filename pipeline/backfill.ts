@@ -227,7 +227,9 @@ export async function backfill(store: Store, options: BackfillOptions = {}): Pro
       const message = error instanceof Error ? error.message : String(error);
       failed.push({ scheduleId, error: message });
       failures++;
-      slog.error({ event: 'backfill-failed', err: error }, `schedule failed: ${message}`);
+      // One line per failure; the stack only at debug (the message says what to do).
+      slog.error({ event: 'backfill-failed', error: message }, `schedule failed: ${message}`);
+      slog.debug({ err: error }, 'stack of the failure');
     } finally {
       progress();
     }

@@ -3,12 +3,11 @@ import { defaultDbTarget } from '../sql/create-store.js';
 import { commandHelp, parseCommandArgs, type Command } from './cli/command.js';
 import { COMMANDS } from './cli/commands/index.js';
 import { TsiError } from '../base/errors.js';
-import { createLogger, type LogFormat } from '../base/logger.js';
-
-const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+import { createLogger, LOG_LEVELS, type LogFormat } from '../base/logger.js';
+import { maxOf } from '../base/array-extent.js';
 
 function mainHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  const width = maxOf(COMMANDS.map((c) => c.name.length)) + 2;
   return [
     'tsi-etl — streaming ETL for telescope scheduling analytics (SQL Server or embedded SQLite)',
     '',
@@ -46,9 +45,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(commandHelp(command));
       return 0;
     }
-    const level = args.values['log-level'] === undefined ? undefined : String(args.values['log-level']);
-    if (level !== undefined && !LEVELS.includes(level)) {
-      process.stderr.write(`tsi-etl: --log-level: must be one of ${LEVELS.join('|')}, got ${JSON.stringify(level)}\n`);
+    // --log-level, else env TSI_LOG_LEVEL, checked alike so a typo in either is exit 2 with the same message.
+    const [levelSource, level] = args.values['log-level'] !== undefined ? ['--log-level', String(args.values['log-level'])]
+      : process.env.TSI_LOG_LEVEL ? ['TSI_LOG_LEVEL', process.env.TSI_LOG_LEVEL] : ['', undefined];
+    if (level !== undefined && !(LOG_LEVELS as readonly string[]).includes(level)) {
+      process.stderr.write(`tsi-etl: ${levelSource}: must be one of ${LOG_LEVELS.join('|')}, got ${JSON.stringify(level)}\n`);
       return 2;
     }
     const format = args.values['log-format'] === undefined ? undefined : String(args.values['log-format']);
@@ -67,6 +68,14 @@ export async function main(argv: string[]): Promise<number> {
     return error instanceof TsiError ? error.exitCode : 1;
   }
 }
+
+// A reader that closed stdout (`tsi-etl histogram … | head -1`) ends the command
+// quietly, as Unix tools do: exit 0, no stack. Writes are synchronous on pipes and
+// files, so everything before the failed write was delivered.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;

@@ -27,7 +27,7 @@ export {
   fetchSkyMapBlocks, fetchDistributionBlocks, hasAnalyticsData, deleteAnalytics, listSchedules,
   type SkyMapBlock, type DistributionBlock, type ScheduleListing,
 } from '../queries/block-reads.js';
-export type { ReadOptions } from '../queries/read-options.js';
+export type { ReadOptions, ReadSource } from '../queries/read-options.js';
 export {
   getScheduleSummary, getPriorityRates, getVisibilityBins, getHeatmapBins, getSummaryReport, hasSummaryAnalytics, deleteSummaryAnalytics,
   type ScheduleSummary, type SummaryReport, type SummaryReadOptions,
@@ -45,3 +45,4 @@ export {
   compareSchedules, DuplicateBlockKeyError,
   type BlockStatus, type ScheduleFigures, type CoveragePoint, type DiffRow, type Comparison, type BlockStatusTable, type ComparisonReport, type CompareOptions,
 } from '../queries/compare-reads.js';
+export { writeReport, defaultReportPath, type ReportRequest, type WrittenReport } from './report/write-report.js';

@@ -148,7 +148,7 @@ export async function populateSchedule(
       seconds: { ...metrics.seconds, total: now() - started },
       fingerprint: snapshot.fingerprint,
     };
-    if (invalid.length > 0) slog.warn({ invalidBlocks: invalid.length, blockIds: invalid.slice(0, 20) }, 'blocks with bad visibility JSON were left out (--lenient)');
+    if (invalid.length > 0) slog.warn({ invalidBlocks: invalid.length, blockIds: invalid.slice(0, 20) }, 'blocks with bad visibility JSON were written with visibility_invalid = 1 (--lenient)');
     slog.info({ event: 'populated', blocks: summary.blocks, reused: summary.reusedBlocks, seconds: Number(summary.seconds.total.toFixed(3)) }, 'schedule populated');
     return summary;
   } catch (error) {

@@ -28,6 +28,8 @@ type DocumentEvent = { kind: 'header'; fields: Record<string, unknown> } | ({ ki
  * that window small and measured no slower than 64 KB slices.
  */
 const SLICE_CHARS = 1024;
+/** Before `blocks` begins, slices are small, so an error just after the header is not blamed on it. */
+const HEADER_SLICE_CHARS = 64;
 
 /** The parser flushes when called with `none`; its declared type only admits text. */
 const END_OF_INPUT = none as unknown as string;
@@ -109,7 +111,10 @@ async function* documentEvents(chunks: AsyncIterable<Uint8Array>): AsyncGenerato
       const lines = linesBefore + countLines(new TextDecoder().decode(chunk.subarray(0, valid)), Infinity);
       throw new DocumentError(`the file is not UTF-8 text: invalid byte at offset ${(bytesBefore + valid).toLocaleString('en-US')} (line ${lines + 1})`, { cause: error });
     }
-    for (let from = 0; from < text.length; from += SLICE_CHARS) feed(text, from, Math.min(text.length, from + SLICE_CHARS), false);
+    for (let from = 0, to = 0; from < text.length; from = to) {
+      to = Math.min(text.length, from + (reader.inBlocks() ? SLICE_CHARS : HEADER_SLICE_CHARS));
+      feed(text, from, to, false);
+    }
     yield* reader.takeEvents();
     bytesBefore += chunk.byteLength;
     linesBefore += countLines(text, text.length);
@@ -220,6 +225,10 @@ class DocumentTokenReader {
 
   atStart(): boolean {
     return this.#state === AT_START;
+  }
+
+  inBlocks(): boolean {
+    return this.#state === IN_BLOCKS;
   }
 
   /** Where the reader is, for an error message: ", in blocks[12]", or ", at or after blocks[12]" when not `exact`. */

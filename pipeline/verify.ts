@@ -30,12 +30,13 @@ async function stored(store: Store, table: TableName, scheduleId: number): Promi
  * JSON.parse) and compares them with what the analytics tables hold: every
  * per-block row, every summary table, the metadata and every time bin, and
  * the histogram at a few widths. Also reports a source changed since the
- * populate (fingerprint).
+ * populate (fingerprint). `onStep` is told each step as it begins (for a progress line).
  */
-export async function verifySchedule(store: Store, scheduleId: number): Promise<VerifyReport> {
+export async function verifySchedule(store: Store, scheduleId: number, onStep: (step: string) => void = () => {}): Promise<VerifyReport> {
   const started = performance.now();
   const drifts: Drift[] = [];
   const checked: string[] = [];
+  onStep('reading the blocks and parsing their JSON');
   const blocks = await fetchLegacyBlocks(store, scheduleId);
   const run = await store.db.selectFrom('schedule_analytics_runs').selectAll().where('schedule_id', '=', scheduleId).executeTakeFirst();
   const finish = (): VerifyReport => ({ scheduleId, ok: drifts.length === 0, phases: run?.phases ?? null, checked, drifts, seconds: (performance.now() - started) / 1000 });
@@ -51,10 +52,12 @@ export async function verifySchedule(store: Store, scheduleId: number): Promise<
   const byBlock = (r: Record<string, unknown>) => String(r.scheduling_block_id);
 
   if (phases.includes('1')) {
+    onStep('per-block rows');
     checked.push('schedule_blocks_analytics');
     drifts.push(...diffRows('schedule_blocks_analytics', computePhase1Legacy(blocks), await stored(store, 'schedule_blocks_analytics', scheduleId), byBlock));
   }
   if (phases.includes('2')) {
+    onStep('summary tables');
     const p2 = computePhase2Legacy(blocks, run.n_bins);
     checked.push('schedule_summary_analytics', 'schedule_priority_rates', 'schedule_visibility_bins', 'schedule_heatmap_bins');
     drifts.push(
@@ -65,6 +68,7 @@ export async function verifySchedule(store: Store, scheduleId: number): Promise<
     );
   }
   if (phases.includes('3')) {
+    onStep('time bins');
     let lo = Infinity;
     let hi = -Infinity;
     for (const b of blocks) {
@@ -92,6 +96,7 @@ export async function verifySchedule(store: Store, scheduleId: number): Promise<
     );
     if (p3.metadata.total_bins > 0) {
       for (const binMinutes of VERIFY_WIDTHS) {
+        onStep(`histogram at ${binMinutes} min`);
         const query = { scheduleId, binMinutes };
         const fast = await getVisibilityHistogram(store, query);
         const legacy = await getVisibilityHistogram(store, query, { useAnalyticsTable: false });

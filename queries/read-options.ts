@@ -5,11 +5,14 @@ import { silentLogger, type Logger } from '../base/logger.js';
 export interface ReadOptions {
   /**
    * Read the analytics tables (falling back to the legacy path when they are
-   * missing, empty for the schedule, or fail). false forces the legacy path.
+   * missing, empty for the schedule, cannot answer the query, or fail). false
+   * forces the legacy path.
    * @default true, or env TSI_USE_ANALYTICS_TABLE=false
    */
   useAnalyticsTable?: boolean;
   log?: Logger;
+  /** Told which path answered each read (e.g. the report shows it beside every chart). */
+  onSource?: (read: string, source: ReadSource) => void;
 }
 
 export function useAnalyticsTable(options: ReadOptions): boolean {
@@ -20,28 +23,56 @@ export function useAnalyticsTable(options: ReadOptions): boolean {
 export type ReadSource = 'analytics' | 'legacy';
 
 /**
+ * What an analytics read returns when the stored analytics exist but cannot
+ * answer this query (e.g. a start that is not a whole minute), saying why.
+ */
+export class UseLegacy {
+  constructor(readonly reason: string) {}
+}
+
+export const NO_ANALYTICS = 'no analytics for this schedule';
+
+/** Why the analytics path is off, or undefined when it is on. */
+function disabledReason(options: ReadOptions): string | undefined {
+  if (options.useAnalyticsTable === false) return 'disabled by the caller (useAnalyticsTable: false, or --legacy)';
+  if (options.useAnalyticsTable === undefined && !useAnalyticsTable(options)) return 'disabled by env TSI_USE_ANALYTICS_TABLE=false';
+  return undefined;
+}
+
+/**
  * The plan's automatic fallback in one place: try the analytics path; when
- * it is disabled, throws, or finds nothing for the schedule (returns
- * undefined), answer from the legacy path. The caller's own mistakes
+ * it is disabled, throws, finds nothing for the schedule (returns undefined)
+ * or cannot answer the query (returns UseLegacy), answer from the legacy path
+ * and log why at debug (warn for an error). The caller's own mistakes
  * (TsiError: unknown schedule, bad parameters) propagate at once: the legacy
  * path would only repeat them.
  */
 export async function withFallback<T>(
   read: string,
   options: ReadOptions,
-  analytics: () => Promise<T | undefined>,
+  analytics: () => Promise<T | UseLegacy | undefined>,
   legacy: () => Promise<T>,
 ): Promise<{ value: T; source: ReadSource }> {
   const log = options.log ?? silentLogger;
-  if (useAnalyticsTable(options)) {
+  const disabled = disabledReason(options);
+  if (disabled !== undefined) {
+    log.debug({ read, reason: disabled }, `using the legacy path: ${disabled}`);
+  } else {
     try {
       const value = await analytics();
-      if (value !== undefined) return { value, source: 'analytics' };
-      log.debug({ read }, 'no analytics for this schedule: using the legacy path');
+      if (value !== undefined && !(value instanceof UseLegacy)) {
+        options.onSource?.(read, 'analytics');
+        return { value: value as T, source: 'analytics' };
+      }
+      const reason = value instanceof UseLegacy ? value.reason : NO_ANALYTICS;
+      log.debug({ read, reason }, `using the legacy path: ${reason}`);
     } catch (error) {
       if (error instanceof TsiError) throw error;
-      log.warn({ read, err: (error as Error).message }, 'analytics read failed: using the legacy path');
+      const reason = `the analytics read failed: ${(error as Error).message}`;
+      log.warn({ read, reason }, `using the legacy path: ${reason}`);
     }
   }
-  return { value: await legacy(), source: 'legacy' };
+  const value = await legacy();
+  options.onSource?.(read, 'legacy');
+  return { value, source: 'legacy' };
 }

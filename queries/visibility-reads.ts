@@ -3,14 +3,14 @@ import { ParameterError } from '../base/errors.js';
 import { decodeMinuteRanges } from '../stages/core/minute-range-codec.js';
 import { MinuteRangeBuffer } from '../stages/core/period-math.js';
 import type { VisibilityMetadataRow } from '../stages/core/minute-bin-accumulator.js';
-import { priorityBucket } from '../stages/core/priority-bucket.js';
-import { mjdToUnix } from '../stages/core/time.js';
+import { priorityBucket } from './legacy/legacy-priority-bucket.js';
+import { mjdToUnix } from './legacy/legacy-time.js';
 import { HistogramCounter, assertHistogramParams, type HistogramBin } from './core/histogram-counter.js';
 import { fetchLegacyBlocks } from './legacy/fetch-legacy-blocks.js';
 import { histogramLegacy, minuteBinsLegacy } from './legacy/histogram-legacy.js';
 import type { LegacyBlock } from './legacy/legacy-block.js';
 import { readConsistently } from './consistent-read.js';
-import { withFallback, type ReadOptions } from './read-options.js';
+import { UseLegacy, withFallback, type ReadOptions } from './read-options.js';
 
 export type { HistogramBin } from './core/histogram-counter.js';
 
@@ -110,17 +110,19 @@ const isWholeMinute = (unix: number) => unix % 60 === 0;
 /**
  * Analytics path: each block's merged minute ranges, filtered in SQL, fed
  * to one HistogramCounter: exact for whole-minute start, end and width.
- * Other inputs return undefined so the exact legacy path answers.
+ * Other inputs return UseLegacy so the exact legacy path answers.
  */
-async function histogramFromAnalytics(store: Store, q: HistogramQuery): Promise<HistogramBin[] | undefined> {
+async function histogramFromAnalytics(store: Store, q: HistogramQuery): Promise<HistogramBin[] | UseLegacy | undefined> {
   const meta = await metadataFromAnalytics(store, q.scheduleId);
   if (!meta) return undefined;
   const explicit = q.startUnix !== undefined && q.endUnix !== undefined;
   // The stored range is minute-aligned only for 60 s bins; otherwise the legacy path finds it.
-  if (!explicit && meta.bin_duration_seconds !== 60) return undefined;
+  if (!explicit && meta.bin_duration_seconds !== 60) return new UseLegacy(`the stored time range is in ${meta.bin_duration_seconds} s bins, not whole minutes: give an explicit start and end`);
   const [start, end] = resolveRange(q, { start: meta.time_range_start_unix, end: meta.time_range_end_unix });
   checkQuery(q, start, end);
-  if (!isWholeMinute(start) || !isWholeMinute(end) || !Number.isInteger(q.binMinutes)) return undefined;
+  if (!isWholeMinute(start) || !isWholeMinute(end) || !Number.isInteger(q.binMinutes)) {
+    return new UseLegacy(`start ${start}, end ${end} and width ${q.binMinutes} min are not all whole minutes: the stored minute ranges cannot answer exactly`);
+  }
   const fromBins = await histogramFromTimeBins(store, q, meta, start, end);
   if (fromBins) return fromBins;
   let query = store.db

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Logger } from '../../base/logger.js';
 import { ParameterError } from '../../base/errors.js';
+import { maxOf } from '../../base/array-extent.js';
 
 type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; valueName?: string };
 
@@ -69,7 +70,7 @@ export function commandHelp(command: Command): string {
     const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}`;
     return [flag, o.description];
   });
-  const width = Math.max(...rows.map(([f]) => f.length)) + 2;
+  const width = maxOf(rows.map(([f]) => f.length)) + 2;
   for (const [flag, description] of rows) lines.push(`  ${flag.padEnd(width)}${description}`);
   if (command.examples?.length) lines.push('', 'Examples:', ...command.examples.map((e) => `  ${e}`));
   return lines.join('\n') + '\n';

@@ -1,4 +1,5 @@
 import type { PopulateSummary } from '../populate.js';
+import { maxOf } from '../../base/array-extent.js';
 
 /** Peak resident set size of this process so far, in MB. */
 export function peakRssMb(): number {
@@ -8,10 +9,21 @@ export function peakRssMb(): number {
 /** A plain text table with aligned columns (numbers right-aligned). */
 export function textTable(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((r) => r.map((c) => String(c)))];
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((_, i) => maxOf(cells.map((r) => (r[i] ?? '').length)));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
   const line = (r: string[]) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n') + '\n';
+}
+
+/** `1 block`, `2 blocks`, `10,000 blocks`. */
+export function count(n: number, noun: string): string {
+  return `${fmt(n)} ${n === 1 ? noun : `${noun}s`}`;
+}
+
+/** `phase 3` or `phases 1,2,3`, from a list or its comma-separated text. */
+export function phasesLabel(phases: readonly (string | number)[] | string): string {
+  const list = typeof phases === 'string' ? phases.split(',') : phases.map(String);
+  return `${list.length === 1 ? 'phase' : 'phases'} ${list.join(',')}`;
 }
 
 export function fmt(n: number | null | undefined, digits = 3): string {
@@ -24,15 +36,15 @@ export function populateReport(s: PopulateSummary): string {
   const mb = s.jsonBytes / 1e6;
   const t = s.seconds;
   const lines = [
-    `schedule ${s.scheduleId}: ${fmt(s.blocks)} blocks, ${fmt(s.periods)} visibility periods, ${mb.toFixed(1)} MB of JSON — phases ${s.phases.join(',')}`,
-    `  visibility: ${fmt(s.reusedBlocks)} blocks reused their stored facts, ${fmt(s.parsedBlocks)} parsed`,
+    `schedule ${s.scheduleId}: ${count(s.blocks, 'block')}, ${count(s.periods, 'visibility period')}, ${mb.toFixed(1)} MB of JSON — ${phasesLabel(s.phases)}`,
+    `  visibility JSON: ${count(s.parsedBlocks, 'block')} parsed, ${fmt(s.reusedBlocks)} reused stored facts`,
     `  total ${t.total.toFixed(3)} s: ${fmt(Math.round(s.blocks / t.total))} blocks/s, ${fmt(Math.round(s.periods / t.total))} periods/s, ${(mb / t.total).toFixed(1)} MB/s of JSON`,
     `  stages: read ${t.read.toFixed(3)} s, parse ${t.parse.toFixed(3)} s, accumulate ${t.accumulate.toFixed(3)} s, write ${t.write.toFixed(3)} s, finish ${t.finish.toFixed(3)} s, commit ${t.commit.toFixed(3)} s`,
     `  rows written: ${Object.entries(s.rowsWritten).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`,
   ];
   if (s.invalidBlockIds.length > 0) {
     const shown = s.invalidBlockIds.slice(0, 20).join(', ');
-    lines.push(`  left out (bad visibility JSON, --lenient): ${s.invalidBlockIds.length} blocks: ${shown}${s.invalidBlockIds.length > 20 ? ', …' : ''}`);
+    lines.push(`  bad visibility JSON (--lenient: written with visibility_invalid = 1, 0 hours, counted): ${count(s.invalidBlockIds.length, 'block')}: ${shown}${s.invalidBlockIds.length > 20 ? ', …' : ''}`);
   }
   return lines.join('\n') + '\n';
 }

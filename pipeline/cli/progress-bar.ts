@@ -1,5 +1,5 @@
 import type { BackfillProgress } from '../backfill.js';
-import type { Logger } from '../../base/logger.js';
+import { setStatusLine, type Logger } from '../../base/logger.js';
 import { fmt } from './format.js';
 
 export interface ProgressReporter {
@@ -44,9 +44,52 @@ export function progressLine(p: BackfillProgress, barWidth = 24): string {
   return p.failed > 0 ? `${line}  ${p.failed} failed` : line;
 }
 
+/** One line of status redrawn in place on a terminal; does nothing on other streams. */
+export interface StatusLine {
+  show(text: string): void;
+  /** Erases the line (it is shown again by the next show). */
+  erase(): void;
+  /** Whether the line is on screen now (a log line erases it). */
+  readonly visible: boolean;
+  /** Stops: erases the line, or with `keep` ends it with a newline so it stays. */
+  close(keep?: boolean): void;
+}
+
 /**
- * Backfill progress for a human or a log collector: on a TTY a single line
- * redrawn in place on `stream`; otherwise a pino `info` event
+ * A status line on `stream` when it is a TTY. While open, every log line
+ * erases it first (base/logger setStatusLine), so logs never land inside it.
+ */
+export function statusLine(stream: NodeJS.WritableStream & { isTTY?: boolean }): StatusLine {
+  if (!stream.isTTY) return { show() {}, erase() {}, visible: false, close() {} };
+  let visible = false;
+  // \r back to column 0, then the text; ESC[K erases what a longer previous line left.
+  const erase = () => {
+    if (visible) stream.write('\r\x1b[K');
+    visible = false;
+  };
+  setStatusLine(erase);
+  return {
+    show(text) {
+      stream.write(`\r${text}\x1b[K`);
+      visible = true;
+    },
+    erase,
+    get visible() {
+      return visible;
+    },
+    close(keep = false) {
+      setStatusLine(undefined);
+      if (keep && visible) stream.write('\n');
+      else erase();
+      visible = false;
+    },
+  };
+}
+
+/**
+ * Backfill progress for a human or a log collector: on a TTY a status line
+ * redrawn at most every `redrawEveryMs` (at once after a log line erased it);
+ * otherwise a pino `info` event
  * `{event: 'backfill-progress', done, skipped, failed, total, blocksPerSec, reusedBlocks}`
  * at most every `logEveryMs`.
  */
@@ -54,23 +97,21 @@ export function progressReporter(stream: NodeJS.WritableStream & { isTTY?: boole
   const clock = options.now ?? (() => performance.now());
   const barWidth = options.barWidth ?? 24;
   if (stream.isTTY) {
+    const status = statusLine(stream);
     let last: BackfillProgress | undefined;
     const every = options.redrawEveryMs ?? 100;
     let drawnAt = Number.NEGATIVE_INFINITY;
-    // \r back to column 0, then the line, then ESC[K erases what a longer previous line left.
-    const draw = (p: BackfillProgress) => stream.write(`\r${progressLine(p, barWidth)}\x1b[K`);
     return {
       update(p) {
         last = p;
         const t = clock();
-        if (t - drawnAt < every) return;
+        if (status.visible && t - drawnAt < every) return;
         drawnAt = t;
-        draw(p);
+        status.show(progressLine(p, barWidth));
       },
       finish() {
-        if (last === undefined) return;
-        draw(last);
-        stream.write('\n');
+        if (last !== undefined) status.show(progressLine(last, barWidth));
+        status.close(true);
       },
     };
   }

@@ -4,8 +4,8 @@ import {
   type MinuteBinColumns,
   type MinuteBinsResult,
 } from '../../stages/core/minute-bin-accumulator.js';
-import { priorityBucket } from '../../stages/core/priority-bucket.js';
-import { mjdToUnix } from '../../stages/core/time.js';
+import { priorityBucket } from './legacy-priority-bucket.js';
+import { mjdToUnix } from './legacy-time.js';
 import type { LegacyBlock } from './legacy-block.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { ResultRow, ScheduleBlocksAnalyticsTable } from '../../sql/schema.js';
-import { priorityBucket } from '../../stages/core/priority-bucket.js';
+import { priorityBucket } from './legacy-priority-bucket.js';
 import type { LegacyBlock } from './legacy-block.js';
 import { legacyUnionHours } from './legacy-union-hours.js';
 

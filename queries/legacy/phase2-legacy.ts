@@ -1,4 +1,4 @@
-import { assertBinCount, binIndex, binLayout, binLower, binMid, binUpper } from '../../stages/core/equal-width-bins.js';
+import { assertBinCount, binIndex, binLayout, binLower, binMid, binUpper } from './legacy-equal-width-bins.js';
 import type {
   HeatmapBinRow,
   Phase2Result,
@@ -6,7 +6,7 @@ import type {
   SummaryRow,
   VisibilityBinRow,
 } from '../../stages/core/phase2-rows.js';
-import { mjdToUnix } from '../../stages/core/time.js';
+import { mjdToUnix } from './legacy-time.js';
 import { gapsLegacy } from './gaps-legacy.js';
 import type { LegacyBlock } from './legacy-block.js';
 import { legacyUnionHours } from './legacy-union-hours.js';

@@ -1,5 +1,6 @@
 import sql from 'mssql';
 import { TsiError } from '../../base/errors.js';
+import { REDACTED } from '../../base/logger.js';
 
 const URL_FORM = /^(mssql|sqlserver):\/\//i;
 const URL_EXAMPLE = 'mssql://user:password@host:1433/database?encrypt=true&trustServerCertificate=false';
@@ -36,19 +37,19 @@ function milliseconds(name: string, value: string): number {
 
 /**
  * The connection string with its password (and any other secret) replaced
- * by `***`, for logs, errors and `Store.description`. Works on malformed
+ * by REDACTED (`***`, the logs' marker too), for logs, errors and `Store.description`. Works on malformed
  * strings too: for a URL, everything between `://` and the last `@` after
  * the user name is hidden, so a password holding `@` or `/` never leaks
  * (at worst more than the password is hidden).
  */
 export function redactConnectionString(connectionString: string): string {
   const scheme = URL_FORM.exec(connectionString);
-  if (scheme === null) return connectionString.replace(ADO_SECRET, '$1$2***');
+  if (scheme === null) return connectionString.replace(ADO_SECRET, `$1$2${REDACTED}`);
   const rest = connectionString.slice(scheme[0].length);
   const at = rest.lastIndexOf('@');
   const colon = rest.indexOf(':');
   if (at < 0 || colon < 0 || colon > at) return connectionString;
-  return `${scheme[0]}${rest.slice(0, colon)}:***${rest.slice(at)}`;
+  return `${scheme[0]}${rest.slice(0, colon)}:${REDACTED}${rest.slice(at)}`;
 }
 
 function parseUrl(connectionString: string): sql.config {

@@ -2,6 +2,7 @@ import mssql from 'mssql';
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { DuplicateScheduleError, TsiError, UnknownScheduleError } from '../../base/errors.js';
 import { deleteComparisonsOf } from '../queries/comparison-cache.js';
+import { REDACTED } from '../../base/logger.js';
 import { selectSourceAggregates, selectSourceBlocks, selectSourceBlocksWithFactsMssql } from '../queries/source-blocks.js';
 import { deleteUnusedFacts } from '../queries/visibility-facts.js';
 import { storedFacts, type FactsColumns } from '../visibility-facts.js';
@@ -79,7 +80,7 @@ function definedOptions(options: MssqlStoreOptions): MssqlStoreOptions {
 
 /** `text` with every occurrence of `secret` hidden. */
 function scrub(text: string, secret: string | undefined): string {
-  return secret ? text.split(secret).join('***') : text;
+  return secret ? text.split(secret).join(REDACTED) : text;
 }
 
 /**

@@ -110,7 +110,7 @@ async function blockRow(store: SqliteStore, blockId: number) {
   return store.db.selectFrom('schedule_blocks_analytics').selectAll().where('scheduling_block_id', '=', blockId).executeTakeFirstOrThrow();
 }
 
-describe('bad visibility JSON: strict rejects it, lenient leaves the block out', () => {
+describe('bad visibility JSON: strict rejects it, lenient flags the block (visibility_invalid = 1)', () => {
   it.each(BAD)('$name', async ({ json, problem }) => {
     await withStore(async (store, path) => {
       const { scheduleId, blockB } = await threeBlocks(store);
@@ -126,7 +126,7 @@ describe('bad visibility JSON: strict rejects it, lenient leaves the block out',
       expect(bad.message).toContain(`schedule ${scheduleId}, block ${blockB}: bad visibility_periods_json: ${problem}`);
       expect(await analyticsDigests(store.db, scheduleId)).toEqual(before);
 
-      // Lenient: B is flagged, not impossible, counted, and reported by id; its visibility is left out everywhere.
+      // Lenient: B is flagged, not impossible, counted, and reported by id; its visibility counts nowhere.
       const summary = await populateSchedule(store, scheduleId, { lenient: true });
       expect(summary.invalidBlockIds).toEqual([blockB]);
       expect(summary.blocks).toBe(3);
@@ -179,7 +179,7 @@ describe('bad input beyond one block', () => {
       expect((await populateSchedule(store, scheduleId, { lenient: true })).invalidBlockIds).toEqual([blockIds[5]]);
       const before = await analyticsDigests(store.db, scheduleId);
       const error = await populateSchedule(store, scheduleId).then(() => undefined, (e: unknown) => e);
-      expect(String(error)).toBe(`BadInputError: schedule ${scheduleId}, block ${blockIds[5]}: bad visibility_periods_json: not JSON: unexpected "o" at offset 1 (use --lenient to leave such blocks out and report them)`);
+      expect(String(error)).toBe(`BadInputError: schedule ${scheduleId}, block ${blockIds[5]}: bad visibility_periods_json: not JSON: unexpected "o" at offset 1 (use --lenient to write such blocks flagged visibility_invalid = 1 and report them)`);
       expect(await analyticsDigests(store.db, scheduleId)).toEqual(before);
     });
   });
@@ -255,7 +255,7 @@ describe('bad input through the CLI (built dist/)', () => {
       const strict = runCli(['populate', '--db', path, '--schedule', String(scheduleId)]);
       expect(strict.code).toBe(1);
       expect(strict.stdout).toBe('');
-      expect(strict.stderr).toBe(`tsi-etl populate: schedule ${scheduleId}, block ${blockB}: bad visibility_periods_json: not JSON: unexpected "o" at offset 1 (use --lenient to leave such blocks out and report them)\n`);
+      expect(strict.stderr).toBe(`tsi-etl populate: schedule ${scheduleId}, block ${blockB}: bad visibility_periods_json: not JSON: unexpected "o" at offset 1 (use --lenient to write such blocks flagged visibility_invalid = 1 and report them)\n`);
       const lenient = runCli(['populate', '--db', path, '--schedule', String(scheduleId), '--lenient', '--json']);
       expect(lenient.code).toBe(0);
       expect(JSON.parse(lenient.stdout).invalidBlockIds).toEqual([blockB]);

@@ -14,6 +14,7 @@ import type { Database } from '../../sql/schema.js';
 import type { Store } from '../../sql/store.js';
 import { ALL_PHASES, ANALYTICS_RUNS, PHASE_TABLES, SOURCE_TABLES } from '../../sql/table-specs.js';
 import { CLI } from '../helpers.js';
+import { maxOf } from '../../base/array-extent.js';
 
 /*
  * The crash and concurrency tests' shared machinery: a database whose
@@ -218,7 +219,7 @@ async function planEdits(db: Kysely<Database>, scheduleId: number): Promise<{ fo
     .where('ssb.schedule_id', '=', scheduleId)
     .orderBy('sb.scheduling_block_id')
     .execute();
-  const top = Math.max(...rows.map((r) => r.priority));
+  const top = maxOf(rows.map((r) => r.priority));
   const edited = new Map<number, BlockValues>();
   rows.forEach((r, i) => {
     if (i === 0) edited.set(r.scheduling_block_id, { ...r, priority: top + 10 });

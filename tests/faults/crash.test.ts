@@ -7,7 +7,7 @@ import {
 
 /*
  * Kills `tsi-etl populate` (a child process) with SIGKILL at 51 points over
- * its whole run, on a schedule whose analytics come from an earlier source
+ * its whole run (each timed kill checked to land before the child finished), on a schedule whose analytics come from an earlier source
  * and config, and proves after each kill that the schedule's analytics are
  * wholly old or wholly new, the source is untouched, and the next populate
  * succeeds. Builds on the CLI in dist/ (`npm test` builds first).
@@ -21,6 +21,15 @@ const KILLS_BEFORE_FIRST_WRITE = 8;
 const KILLS_DURING_WRITES = 24;
 /** `after-batch@n` kills, n spread from the first batch to the last. */
 const AFTER_BATCH_KILLS = 16;
+/** A timed kill that came after the child finished is retried this many times, each time earlier. */
+const TIMED_RETRIES = 4;
+/** Each retry kills at this fraction of the previous time. */
+const RETRY_EARLIER = 0.7;
+/**
+ * Of the kills timed during the writes, at least this many must stop a populate before its
+ * commit (leave the old analytics): fewer would mean the timing missed the writes.
+ */
+const MIN_INTERRUPTED_DURING_WRITES = KILLS_DURING_WRITES / 2;
 
 /** Where the timed kills fall, learned from normal runs before the cases. */
 interface RunTiming {
@@ -39,6 +48,8 @@ function crashSuite(dialect: string, prepare: () => Promise<CrashFixture>): void
     let f: CrashFixture;
     let timing: RunTiming;
     const outcomes = { old: 0, new: 0 };
+    /** Timed kills during the writes that stopped a populate before its commit, and retries needed. */
+    const timedKills = { interruptedDuringWrites: 0, retries: 0 };
 
     beforeAll(async () => {
       f = await prepare();
@@ -61,7 +72,8 @@ function crashSuite(dialect: string, prepare: () => Promise<CrashFixture>): void
     }, 180_000);
 
     afterAll(async () => {
-      console.info(`crash tests (${dialect}): ${outcomes.old} kills left the old analytics, ${outcomes.new} the new`);
+      console.info(`crash tests (${dialect}): ${outcomes.old} kills left the old analytics, ${outcomes.new} the new; `
+        + `${timedKills.interruptedDuringWrites} of ${KILLS_DURING_WRITES} timed kills during the writes interrupted a populate (${timedKills.retries} retried earlier)`);
       await f?.dispose();
     });
 
@@ -132,16 +144,33 @@ function crashSuite(dialect: string, prepare: () => Promise<CrashFixture>): void
     const timed = [
       ...Array.from({ length: KILLS_BEFORE_FIRST_WRITE }, (_, i) => ({
         name: `${i + 1}/${KILLS_BEFORE_FIRST_WRITE} of the way to the first write`,
+        duringWrites: false,
         at: (t: RunTiming) => ((i + 0.5) / KILLS_BEFORE_FIRST_WRITE) * t.firstWriteMs,
       })),
       ...Array.from({ length: KILLS_DURING_WRITES }, (_, i) => ({
         name: `${i + 1}/${KILLS_DURING_WRITES} of the way from the first write to past the end`,
+        duringWrites: true,
         at: (t: RunTiming) => t.firstWriteMs + ((i + 0.5) / KILLS_DURING_WRITES) * (1.1 * t.runMs - t.firstWriteMs),
       })),
     ];
 
-    it.each(timed)('SIGKILL after elapsed time: $name', async ({ at }) => {
-      await crashAndCheck(() => spawnPopulate(f.target, f.scheduleId, { killAfterMs: at(timing) }));
+    // The kill must land while the child runs: one that finished first tested nothing, so it is retried earlier.
+    it.each(timed)('SIGKILL after elapsed time: $name', async ({ at, duringWrites }) => {
+      let ms = at(timing);
+      for (let attempt = 0; ; attempt++) {
+        const { state, child } = await crashAndCheck(() => spawnPopulate(f.target, f.scheduleId, { killAfterMs: ms }));
+        if (child.signal === 'SIGKILL') {
+          if (duringWrites && state === 'old') timedKills.interruptedDuringWrites++;
+          return;
+        }
+        expect(attempt, `the child finished before its kill ${TIMED_RETRIES + 1} times (last at ${ms.toFixed(0)} ms): exit ${child.code}`).toBeLessThan(TIMED_RETRIES);
+        timedKills.retries++;
+        ms *= RETRY_EARLIER;
+      }
+    });
+
+    it('enough timed kills landed during the writes and interrupted a populate', () => {
+      expect(timedKills.interruptedDuringWrites).toBeGreaterThanOrEqual(MIN_INTERRUPTED_DURING_WRITES);
     });
   });
 }

@@ -18,6 +18,7 @@ import {
 import type { AnalyticsReplaceTx, Store } from '../../sql/store.js';
 import type { SqliteStore } from '../../sql/sqlite/sqlite-store.js';
 import { close, insertSchedule, periodsJson, tableRows, withStore } from '../helpers.js';
+import { maxOf } from '../../base/array-extent.js';
 
 const PHASE2_TABLES = ['schedule_summary_analytics', 'schedule_priority_rates', 'schedule_visibility_bins', 'schedule_heatmap_bins'];
 
@@ -34,10 +35,18 @@ function expectClose(actual: object[], expected: object[]): void {
   });
 }
 
-/** A real pino logger into memory: withFallback logs (debug or warn) exactly when it tried the analytics path and the legacy path answered. */
+/**
+ * A real pino logger into memory, keeping withFallback's events (debug or warn) of the
+ * times it tried the analytics path and the legacy path answered; a disabled path is not a fall back.
+ */
 function recordingLogger() {
   const messages: string[] = [];
-  const log = pino({ level: 'debug' }, { write: (line: string) => void messages.push(JSON.parse(line).msg) });
+  const log = pino({ level: 'debug' }, {
+    write: (line: string) => {
+      const event = JSON.parse(line) as { msg: string; reason?: string };
+      if (!event.reason?.startsWith('disabled')) messages.push(event.msg);
+    },
+  });
   return { log, messages };
 }
 
@@ -223,7 +232,7 @@ describe('summary reads on a generated schedule (300 blocks × 30 days, seed 5)'
       const stored = await readAll(store, scheduleId);
       expect(stored.fellBack).toBe(false);
       expect(stored.summary.n_bins).toBe(4);
-      expect(Math.max(...stored.visibility.map((b) => b.bin_index))).toBe(3);
+      expect(maxOf(stored.visibility.map((b) => b.bin_index))).toBe(3);
       expect((await readAll(store, scheduleId, { nBins: 4 })).fellBack).toBe(false);
 
       const other = await readAll(store, scheduleId, { nBins: 7 });
@@ -232,7 +241,7 @@ describe('summary reads on a generated schedule (300 blocks × 30 days, seed 5)'
       expect(other.summary.n_bins).toBe(7);
       expectClose(other.visibility, expected.visibilityBins);
       expectClose(other.heatmap, expected.heatmapBins);
-      expect(Math.max(...other.visibility.map((b) => b.bin_index))).toBe(6);
+      expect(maxOf(other.visibility.map((b) => b.bin_index))).toBe(6);
     });
   });
 });

@@ -9,6 +9,7 @@ import { MJD_UNIX_EPOCH } from '../../stages/core/time.js';
 import type { LegacyBlock } from '../../queries/legacy/legacy-block.js';
 import { legacyBlocks, type BlockSpec } from '../legacy-blocks.js';
 import { minuteBinsLegacy } from '../../queries/legacy/histogram-legacy.js';
+import { maxOf, minOf } from '../../base/array-extent.js';
 
 // A Unix time that is a whole hour, so minute and bin edges are easy to read.
 const B = 1_699_999_200;
@@ -23,8 +24,8 @@ const legacyBlocksAt = (specs: BlockSpec[]) => legacyBlocks(specs, B);
  */
 function accumulate(blocks: LegacyBlock[], binSeconds?: number): MinuteBinsResult {
   const acc = createMinuteBinAccumulator(binSeconds === undefined ? {} : { binSeconds });
-  const lo = Math.min(...blocks.map((b) => b.priority));
-  const hi = Math.max(...blocks.map((b) => b.priority));
+  const lo = minOf(blocks.map((b) => b.priority));
+  const hi = maxOf(blocks.map((b) => b.priority));
   const periods = new PeriodBuffer(2);
   const minutes = new MinuteRangeBuffer(1);
   const facts: BlockFacts = { ...newBlockFacts(), minuteRanges: minutes.ranges };
@@ -52,8 +53,8 @@ function accumulate(blocks: LegacyBlock[], binSeconds?: number): MinuteBinsResul
 }
 
 function legacy(blocks: LegacyBlock[], binSeconds?: number): MinuteBinsResult {
-  const lo = Math.min(...blocks.map((b) => b.priority));
-  const hi = Math.max(...blocks.map((b) => b.priority));
+  const lo = minOf(blocks.map((b) => b.priority));
+  const hi = maxOf(blocks.map((b) => b.priority));
   return minuteBinsLegacy(blocks, lo, hi, binSeconds);
 }
 

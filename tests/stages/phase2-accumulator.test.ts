@@ -6,6 +6,7 @@ import { newBlockFacts, type Accumulator, type BlockFacts } from '../../stages/c
 import { createPhase2Accumulator } from '../../stages/core/phase2-accumulator.js';
 import type { Phase2Result } from '../../stages/core/phase2-rows.js';
 import { priorityBucket } from '../../stages/core/priority-bucket.js';
+import { maxOf, minOf } from '../../base/array-extent.js';
 
 const BASE = 60_000;
 
@@ -27,8 +28,8 @@ function unionHours(periods: LegacyPeriod[]): number {
 
 /** Feeds the blocks to `acc` the way the ETL does: one BlockFacts object, reused for every block. */
 function feed(acc: Accumulator<Phase2Result>, blocks: LegacyBlock[]): void {
-  const lo = Math.min(...blocks.map((b) => b.priority));
-  const hi = Math.max(...blocks.map((b) => b.priority));
+  const lo = minOf(blocks.map((b) => b.priority));
+  const hi = maxOf(blocks.map((b) => b.priority));
   const facts: BlockFacts = newBlockFacts();
   for (const b of blocks) {
     facts.blockId = b.blockId;

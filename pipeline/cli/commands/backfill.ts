@@ -2,7 +2,7 @@ import { openStore } from '../../../sql/create-store.js';
 import { backfill, type BackfillMode, type BackfillReport } from '../../backfill.js';
 import { ParameterError } from '../../../base/errors.js';
 import { isPositiveInteger, numberOption, parseId, writeJson, type Command, type CommandArgs } from '../command.js';
-import { fmt, textTable } from '../format.js';
+import { count, fmt, textTable } from '../format.js';
 import { progressReporter } from '../progress-bar.js';
 import { PIPELINE_OPTIONS, pipelineConfigFromArgs } from './populate.js';
 
@@ -18,11 +18,12 @@ function modeFromArgs(args: CommandArgs): BackfillMode {
 export function backfillReportText(r: BackfillReport): string {
   const rate = r.seconds > 0 ? Math.round(r.blocks / r.seconds) : 0;
   const lines = [
-    `backfill --${r.mode} (concurrency ${r.concurrency}): ${r.selected.length} schedules selected`,
+    `backfill --${r.mode} (concurrency ${r.concurrency}): ${count(r.selected.length, 'schedule')} selected`,
     '',
     textTable(['', 'schedules'], [['done', r.done.length], ['skipped', r.skipped.length], ['failed', r.failed.length]]).trimEnd(),
     '',
-    `blocks ${fmt(r.blocks)} in ${r.seconds.toFixed(2)} s (${fmt(rate)} blocks/s), ${fmt(r.reusedBlocks)} reused their visibility facts, ${fmt(r.parsedBlocks)} parsed`,
+    `blocks ${fmt(r.blocks)} in ${r.seconds.toFixed(2)} s (${fmt(rate)} blocks/s)`,
+    `visibility JSON: ${count(r.parsedBlocks, 'block')} parsed, ${fmt(r.reusedBlocks)} reused stored facts`,
   ];
   const details = [
     ...r.skipped.map((s): (string | number)[] => [s.scheduleId, 'skipped', s.reason]),

@@ -5,7 +5,7 @@ import { openStore } from '../../../sql/create-store.js';
 import { exportSchedule, type ExportSummary } from '../../export-schedule.js';
 import type { Store } from '../../../sql/store.js';
 import { requiredId, writeJson, type Command } from '../command.js';
-import { fmt } from '../format.js';
+import { count } from '../format.js';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -34,7 +34,7 @@ export const exportCommand: Command = {
       const file = String(args.values.out);
       const summary = await exportToFile(store, scheduleId, file);
       if (ctx.json) writeJson(ctx, { ...summary, file });
-      else ctx.out.write(`exported schedule ${scheduleId} ${JSON.stringify(summary.scheduleName)} to ${file}: ${fmt(summary.blocks)} blocks, ${(summary.bytes / 1e6).toFixed(1)} MB in ${summary.seconds.toFixed(2)} s\n`);
+      else ctx.out.write(`exported schedule ${scheduleId} ${JSON.stringify(summary.scheduleName)} to ${file}: ${count(summary.blocks, 'block')}, ${(summary.bytes / 1e6).toFixed(1)} MB in ${summary.seconds.toFixed(2)} s\n`);
       return 0;
     } finally {
       await store.close();

@@ -1,8 +1,9 @@
-import { ParameterError } from '../../../base/errors.js';
 import { openStore } from '../../../sql/create-store.js';
+import { DuplicateScheduleError, ParameterError, TsiError } from '../../../base/errors.js';
 import { loadGeneratedSchedule } from '../../load-schedule.js';
 import { loadVariantSchedule, type VariantOptions } from '../../variant-schedule.js';
 import { isPositiveInteger, numberOption, parseId, writeJson, type Command, type CommandArgs } from '../command.js';
+import { count } from '../format.js';
 import type { GenerateOptions } from '../../schedule-generator.js';
 
 export const GENERATE_DEFAULTS = { blocks: 10_000, days: 183, seed: 1, change: 0.2 } as const;
@@ -63,13 +64,16 @@ export const generateCommand: Command = {
         const loaded = await loadVariantSchedule(store, variant);
         const c = loaded.changes;
         if (ctx.json) writeJson(ctx, loaded);
-        else ctx.out.write(`generated schedule ${loaded.scheduleId}, a variant of schedule ${loaded.variantOf}: ${loaded.blocks.toLocaleString('en-US')} blocks; `
+        else ctx.out.write(`generated schedule ${loaded.scheduleId}, a variant of schedule ${loaded.variantOf}: ${count(loaded.blocks, 'block')}; `
           + `${c.newly_scheduled} newly scheduled, ${c.newly_unscheduled} newly unscheduled, ${c.retimed} retimed, ${c.left_out} left out, ${c.unchanged} unchanged in ${loaded.seconds.toFixed(2)} s\n`);
         return 0;
       }
-      const loaded = await loadGeneratedSchedule(store, options!);
+            const loaded = await loadGeneratedSchedule(store, options!).catch((error: unknown) => {
+        if (!(error instanceof DuplicateScheduleError)) throw error;
+        throw new TsiError(`schedule ${error.existingScheduleId} was generated with the same --blocks, --days, --seed and --name: change --seed (or --name) for another one`, { cause: error });
+      });
       if (ctx.json) writeJson(ctx, loaded);
-      else ctx.out.write(`generated schedule ${loaded.scheduleId}: ${loaded.blocks.toLocaleString('en-US')} blocks, ${(loaded.jsonBytes / 1e6).toFixed(1)} MB of visibility JSON in ${loaded.seconds.toFixed(2)} s\n`);
+      else ctx.out.write(`generated schedule ${loaded.scheduleId}: ${count(loaded.blocks, 'block')}, ${(loaded.jsonBytes / 1e6).toFixed(1)} MB of visibility JSON in ${loaded.seconds.toFixed(2)} s\n`);
       return 0;
     } finally {
       await store.close();

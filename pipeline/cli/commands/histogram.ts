@@ -2,6 +2,8 @@ import { openStore } from '../../../sql/create-store.js';
 import { getVisibilityHistogram, type HistogramBin, type HistogramQuery } from '../../../queries/visibility-reads.js';
 import { ParameterError } from '../../../base/errors.js';
 import { numberOption, optionalNumber, requiredId, writeJson, type Command, type CommandArgs } from '../command.js';
+import { maxOf } from '../../../base/array-extent.js';
+import { count } from '../format.js';
 
 const SPARK = '▁▂▃▄▅▆▇█';
 /** Bins printed as a table with bars; more become a sparkline. */
@@ -10,8 +12,8 @@ const TABLE_MAX_BINS = 48;
 const iso = (unix: number) => new Date(unix * 1000).toISOString().replace('.000Z', 'Z');
 
 export function renderHistogram(bins: HistogramBin[]): string {
-  const max = Math.max(1, ...bins.map((b) => b.count));
-  const head = `${bins.length} bins from ${iso(bins[0].binStartUnix)} to ${iso(bins[bins.length - 1].binEndUnix)}; max ${max} blocks in a bin\n`;
+  const max = Math.max(1, maxOf(bins.map((b) => b.count)));
+  const head = `${count(bins.length, 'bin')} from ${iso(bins[0].binStartUnix)} to ${iso(bins[bins.length - 1].binEndUnix)}; max ${count(max, 'block')} in a bin\n`;
   if (bins.length <= TABLE_MAX_BINS) {
     return head + bins.map((b) => `${iso(b.binStartUnix)}  ${String(b.count).padStart(6)}  ${'█'.repeat(Math.round((b.count / max) * 40))}`).join('\n') + '\n';
   }
@@ -25,10 +27,13 @@ function histogramQueryFromArgs(args: CommandArgs): HistogramQuery {
   const buckets = args.values.buckets === undefined ? undefined : String(args.values.buckets).split(',').map((b) => Number(b.trim()));
   if (buckets?.some((b) => ![1, 2, 3, 4].includes(b))) throw new ParameterError('--buckets', `must be a comma-separated list of 1..4, got ${JSON.stringify(args.values.buckets)}`);
   if (args.values.scheduled && args.values.unscheduled) throw new ParameterError('--scheduled', 'cannot be combined with --unscheduled');
+  const startUnix = optionalNumber(args, 'start');
+  const endUnix = optionalNumber(args, 'end');
+  if (startUnix !== undefined && endUnix !== undefined && startUnix >= endUnix) throw new ParameterError('--start', `must be before --end (${startUnix} >= ${endUnix})`);
   return {
     scheduleId: requiredId(args, 'schedule'),
-    startUnix: optionalNumber(args, 'start'),
-    endUnix: optionalNumber(args, 'end'),
+    startUnix,
+    endUnix,
     binMinutes: numberOption(args, 'bin-minutes', 60, (n) => n > 0, 'must be a positive number of minutes'),
     priorityMin: optionalNumber(args, 'priority-min'),
     priorityMax: optionalNumber(args, 'priority-max'),

@@ -2,7 +2,7 @@ import { openStore } from '../../../sql/create-store.js';
 import { importSchedule, type ImportSummary } from '../../import-schedule.js';
 import { ParameterError } from '../../../base/errors.js';
 import { writeJson, type Command } from '../command.js';
-import { fmt, peakRssMb, populateReport } from '../format.js';
+import { count, fmt, peakRssMb, populateReport } from '../format.js';
 import { PIPELINE_OPTIONS, pipelineConfigFromArgs } from './populate.js';
 
 export const importCommand: Command = {
@@ -41,6 +41,6 @@ export const importCommand: Command = {
 };
 
 function importReport(file: string, s: ImportSummary): string {
-  const stored = `stored ${file} as schedule ${s.scheduleId} ${JSON.stringify(s.scheduleName)}: ${fmt(s.blocks)} blocks, ${(s.bytes / 1e6).toFixed(1)} MB in ${s.seconds.toFixed(2)} s (sha256 ${s.checksum})\n`;
+  const stored = `stored ${file} as schedule ${s.scheduleId} ${JSON.stringify(s.scheduleName)}: ${count(s.blocks, 'block')}, ${(s.bytes / 1e6).toFixed(1)} MB in ${s.seconds.toFixed(2)} s (sha256 ${s.checksum})\n`;
   return stored + (s.populate ? populateReport(s.populate) : 'analytics not computed (--no-etl): run `tsi-etl populate --schedule ' + s.scheduleId + '`\n');
 }

@@ -9,6 +9,7 @@ import { histogramCommand } from './histogram.js';
 import { importCommand } from './import.js';
 import { migrateCommand } from './migrate.js';
 import { populateCommand } from './populate.js';
+import { reportCommand } from './report.js';
 import { schedulesCommand } from './schedules.js';
 import { verifyCommand } from './verify.js';
 import { summaryCommand } from './summary.js';
@@ -30,4 +31,5 @@ export const COMMANDS: readonly Command[] = [
   timelineCommand,
   compareCommand,
   verifyCommand,
+  reportCommand,
 ];

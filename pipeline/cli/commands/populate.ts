@@ -6,7 +6,7 @@ import { peakRssMb, populateReport } from '../format.js';
 
 /** The pipeline options shared by populate, backfill, import and demo. */
 export const PIPELINE_OPTIONS: Command['options'] = {
-  lenient: { type: 'boolean', description: 'leave blocks with bad visibility JSON out (counted and reported) instead of failing' },
+  lenient: { type: 'boolean', description: 'write blocks with bad visibility JSON with visibility_invalid = 1 and 0 hours (counted and reported) instead of failing' },
   phases: { type: 'string', valueName: 'LIST', description: 'phases to compute: 1 per-block rows, 2 summaries, 3 time bins (default 1,2,3)' },
   bins: { type: 'string', valueName: 'N', description: `bins of the visibility histogram and heatmap axes (default ${DEFAULT_PIPELINE_CONFIG.nBins})` },
   'bin-seconds': { type: 'string', valueName: 'S', description: `width of the stored visibility time bins, a multiple of 60 (default ${DEFAULT_PIPELINE_CONFIG.binSeconds})` },

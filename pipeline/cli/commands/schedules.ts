@@ -1,7 +1,7 @@
 import { openStore } from '../../../sql/create-store.js';
 import { listSchedules } from '../../../queries/block-reads.js';
 import { writeJson, type Command } from '../command.js';
-import { textTable } from '../format.js';
+import { phasesLabel, textTable } from '../format.js';
 
 export const schedulesCommand: Command = {
   name: 'schedules',
@@ -18,7 +18,7 @@ export const schedulesCommand: Command = {
       else {
         ctx.out.write(textTable(
           ['id', 'name', 'blocks', 'analytics', 'computed at'],
-          schedules.map((s) => [s.schedule_id, s.schedule_name, s.block_count, s.has_analytics ? `phases ${s.analytics_phases}` : 'none', s.analytics_completed_at ?? '']),
+          schedules.map((s) => [s.schedule_id, s.schedule_name, s.block_count, s.analytics_phases ? phasesLabel(s.analytics_phases) : 'none', s.analytics_completed_at ?? '']),
         ));
       }
       return 0;

@@ -2,7 +2,8 @@ import { openStore } from '../../../sql/create-store.js';
 import { getSummaryReport, type SummaryReport } from '../../../queries/summary-reads.js';
 import type { HeatmapBinRow, VisibilityBinRow } from '../../../stages/core/phase2-rows.js';
 import { requiredId, writeJson, type Command } from '../command.js';
-import { fmt, textTable } from '../format.js';
+import { count, fmt, textTable } from '../format.js';
+import { maxOf } from '../../../base/array-extent.js';
 
 /** Width, in characters, of the histogram's longest bar. */
 const BAR_WIDTH = 40;
@@ -17,7 +18,7 @@ function gapsLine(s: SummaryReport['summary']): string {
 }
 
 function summaryText({ summary: s, source }: SummaryReport): string {
-  const header = `schedule ${s.schedule_id}: ${fmt(s.total_blocks)} blocks, ${fmt(s.scheduled_blocks)} scheduled (${percent(s.scheduling_rate)}), `
+  const header = `schedule ${s.schedule_id}: ${count(s.total_blocks, 'block')}, ${fmt(s.scheduled_blocks)} scheduled (${percent(s.scheduling_rate)}), `
     + `${fmt(s.impossible_blocks)} impossible, ${fmt(s.invalid_visibility_blocks)} with bad visibility JSON — source: ${source}\n`;
   const stats = textTable(['', 'min', 'mean', 'median', 'max', 'total'], [
     ['priority', fmt(s.priority_min), fmt(s.priority_mean), fmt(s.priority_median), fmt(s.priority_max), ''],
@@ -41,7 +42,7 @@ function ratesText({ priority_rates: rates }: SummaryReport): string {
 }
 
 function histogramText(bins: VisibilityBinRow[]): string {
-  const most = Math.max(...bins.map((b) => b.total_count));
+  const most = maxOf(bins.map((b) => b.total_count));
   return textTable(
     ['visibility h', 'blocks', 'scheduled', ''],
     // At least one block per stored bin, so at least one character per bar.

@@ -3,6 +3,7 @@ import { listSchedules } from '../../../queries/block-reads.js';
 import { ParameterError } from '../../../base/errors.js';
 import { verifySchedule, VERIFY_WIDTHS, type VerifyReport } from '../../verify.js';
 import { parseId, writeJson, type Command } from '../command.js';
+import { statusLine } from '../progress-bar.js';
 
 function renderReport(r: VerifyReport): string {
   if (r.ok) return `schedule ${r.scheduleId}: ok — phases ${r.phases}, ${r.checked.length} checks (${r.seconds.toFixed(2)} s)\n`;
@@ -18,7 +19,8 @@ export const verifyCommand: Command = {
   details: [
     'Checks every per-block row, the four summary tables, the time-bin metadata and every time bin, and the',
     `visibility histogram at ${VERIFY_WIDTHS.join(', ')}-minute widths (analytics vs legacy), plus whether the source changed since the populate.`,
-    'A schedule without analytics counts as drift. Exit codes: 0 no drift, 1 drift or failure, 2 bad arguments.',
+    'A schedule without analytics counts as drift. On a TTY a progress line on stderr names the step (W10k takes about 20 s).',
+    'Exit codes: 0 no drift, 1 drift or failure, 2 bad arguments.',
   ].join('\n'),
   options: {
     schedule: { type: 'string', multiple: true, valueName: 'ID', description: 'schedule id (repeatable)' },
@@ -30,17 +32,21 @@ export const verifyCommand: Command = {
     if (ids.length === 0 && !args.values.all) throw new ParameterError('--schedule', 'give --schedule ID or --all');
     if (ids.length > 0 && args.values.all) throw new ParameterError('--all', 'cannot be combined with --schedule');
     const store = await openStore(ctx.db);
+    const status = statusLine(process.stderr);
     try {
       const targets = args.values.all ? (await listSchedules(store)).map((s) => s.schedule_id) : ids;
       const reports: VerifyReport[] = [];
       for (const id of targets) {
-        const report = await verifySchedule(store, id);
+        const started = performance.now();
+        const report = await verifySchedule(store, id, (step) => status.show(`verify schedule ${id}: ${step}… (${((performance.now() - started) / 1000).toFixed(0)} s)`));
+        status.erase();
         reports.push(report);
         if (!ctx.json) ctx.out.write(renderReport(report));
       }
       if (ctx.json) writeJson(ctx, reports);
       return reports.every((r) => r.ok) ? 0 : 1;
     } finally {
+      status.close();
       await store.close();
     }
   },

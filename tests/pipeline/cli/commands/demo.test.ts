@@ -1,27 +1,71 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../helpers.js';
 
 describe('tsi-etl demo', () => {
-  it('migrates, generates, populates in its own process and reports; the next commands it suggests work', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsi-demo-'));
-    const db = join(dir, 'demo.db');
-    try {
-      const r = runCli(['demo', '--db', db, '--blocks', '60', '--days', '8']);
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/generated schedule 1: 60 blocks × 8 days/);
-      expect(r.stdout).toMatch(/schedule 1: 60 blocks, [\d,]+ visibility periods/);
-      expect(r.stdout).toMatch(/peak RSS of the populate process: \d+ MB/);
-      for (const args of [['schedules'], ['summary', '--schedule', '1'], ['histogram', '--schedule', '1', '--bin-minutes', '1440'], ['verify', '--schedule', '1']]) {
-        const next = runCli([...args, '--db', db]);
-        expect(next.code, `${args.join(' ')}: ${next.stderr}`).toBe(0);
+  let dir: string;
+  let db: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tsi-demo-'));
+    db = join(dir, 'demo.db');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const demo = (...extra: string[]) => runCli(['demo', '--db', db, '--blocks', '60', '--days', '8', ...extra]);
+
+  it('migrates, generates, populates in its own process and reports; every next command it suggests works', () => {
+    const r = demo();
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('created a new database\n');
+    expect(r.stdout).toMatch(/generated schedule 1: 60 blocks × 8 days/);
+    expect(r.stdout).toMatch(/schedule 1: 60 blocks, [\d,]+ visibility periods/);
+    expect(r.stdout).toMatch(/peak RSS of the populate process: \d+ MB/);
+    expect(r.stdout).toMatch(/generated schedule 2, a variant of schedule 1 over the same blocks: /);
+    expect(r.stdout).toMatch(/schedule 2: \d+ blocks, [\d,]+ visibility periods/);
+    expect(r.stdout).toMatch(/schedule 1 → 2 \(analytics\): \d+ unchanged, \d+ retimed/);
+    // The last line is the report's path: beside the database, and complete.
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.at(-1)).toBe(join(dir, 'report-1.html'));
+    expect(readFileSync(lines.at(-1)!, 'utf8')).toMatch(/<\/html>\s*$/);
+    const next = r.stdout.split('Next, try:\n')[1].split('\n\n')[0].trim().split('\n').map((l) => l.trim().replace(/^node dist\/pipeline\/cli\.js /, '').split(' '));
+    expect(next.map((args) => args[0])).toEqual(['schedules', 'summary', 'verify', 'histogram', 'compare', 'timeline', '--help']);
+    for (const args of next) {
+      const run = runCli(args);
+      expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(0);
+      // The suggested histogram shows nights against empty days, not solid bars.
+      if (args[0] === 'histogram') {
+        const counts = run.stdout.trim().split('\n').slice(1).map((l) => Number(l.trim().split(/\s+/)[1]));
+        expect(counts).toHaveLength(48);
+        expect(counts).toContain(0);
+        expect(Math.max(...counts)).toBeGreaterThan(0);
       }
-      expect(runCli(['demo', '--db', 'mssql://u:p@h/db']).code).toBe(2);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
+    expect(runCli(['demo', '--db', 'mssql://u:p@h/db']).code).toBe(2);
+  });
+
+  it('says it deleted its previous database, and refuses one holding other schedules or other data unless --force', () => {
+    expect(demo().code).toBe(0);
+    const again = demo();
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('deleted the previous demo database there (2 schedules) and created a new one\n');
+
+    expect(runCli(['generate', '--blocks', '5', '--days', '2', '--db', db]).code).toBe(0);
+    const refused = demo();
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toBe(`tsi-etl demo: --db: ${db} holds 1 schedule the demo did not create ("synthetic-5x2-seed1"); the demo deletes and recreates its database: give another --db, or --force to delete it anyway\n`);
+    expect(JSON.parse(runCli(['schedules', '--json', '--db', db]).stdout)).toHaveLength(3);
+
+    const forced = demo('--force');
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain('deleted the previous demo database there (3 schedules) and created a new one\n');
+
+    writeFileSync(db, 'not a database, but somebody\'s notes');
+    const notDb = demo();
+    expect(notDb.code).toBe(2);
+    expect(notDb.stderr).toMatch(/--db: .* is not a tsi-etl database \(.*\); .*--force/);
+    expect(readFileSync(db, 'utf8')).toBe('not a database, but somebody\'s notes');
   });
 });

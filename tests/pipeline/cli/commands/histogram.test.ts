@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { getVisibilityHistogram } from '../../../../queries/visibility-reads.js';
+import { CLI, runCli, withStore } from '../../../helpers.js';
+
+// Runs the BUILT cli (npm test builds first).
+describe('tsi-etl histogram', () => {
+  it('renders 1- and 2-minute bins over a six-month range (263k bins) without overflowing the stack', async () => {
+    await withStore(async (store, path) => {
+      expect(runCli(['generate', '--blocks', '200', '--days', '183', '--db', path]).code).toBe(0);
+      expect(runCli(['populate', '--schedule', '1', '--db', path]).code).toBe(0);
+      for (const binMinutes of [1, 2]) {
+        const bins = await getVisibilityHistogram(store, { scheduleId: 1, binMinutes });
+        expect(bins.length).toBeGreaterThan(120_000 / binMinutes);
+        const r = runCli(['histogram', '--schedule', '1', '--bin-minutes', String(binMinutes), '--db', path]);
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        const most = bins.reduce((m, b) => Math.max(m, b.count), 0);
+        expect(r.stdout.split('\n')[0]).toBe(`${bins.length.toLocaleString('en-US')} bins from ${new Date(bins[0].binStartUnix * 1000).toISOString().replace('.000Z', 'Z')} to ${new Date(bins[bins.length - 1].binEndUnix * 1000).toISOString().replace('.000Z', 'Z')}; max ${most} blocks in a bin`);
+      }
+    });
+  });
+
+  it('ends quietly (exit 0, nothing on stderr) when its reader closes stdout early, as `| head -1` does', async () => {
+    await withStore(async (_store, path) => {
+      expect(runCli(['generate', '--blocks', '50', '--days', '30', '--db', path]).code).toBe(0);
+      expect(runCli(['populate', '--schedule', '1', '--db', path]).code).toBe(0);
+      // 43k bins of JSON (~3 MB) into a pipe that `head` closes after one line.
+      const r = spawnSync('bash', ['-c', 'set -o pipefail; "$0" "$1" histogram --schedule 1 --bin-minutes 1 --json --db "$2" | head -1', process.execPath, CLI, path], {
+        encoding: 'utf8', env: { ...process.env, TSI_LOG_LEVEL: 'warn' },
+      });
+      expect(r.stdout).toBe('[\n');
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    });
+  });
+
+  it('names --start and --end when the range is empty (no doubled prefix)', async () => {
+    await withStore(async (_store, path) => {
+      expect(runCli(['generate', '--blocks', '5', '--days', '2', '--db', path]).code).toBe(0);
+      const r = runCli(['histogram', '--schedule', '1', '--start', '1735776000', '--end', '1735689600', '--db', path]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe('tsi-etl histogram: --start: must be before --end (1735776000 >= 1735689600)\n');
+    });
+  });
+});

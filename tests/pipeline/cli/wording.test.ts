@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { backfillReportText } from '../../../pipeline/cli/commands/backfill.js';
+import { count, phasesLabel } from '../../../pipeline/cli/format.js';
+import { insertSchedule, periodsJson, runCli, withStore } from '../../helpers.js';
+
+describe('CLI wording', () => {
+  it('counts in the singular for one and the plural otherwise, and names one phase or several', () => {
+    expect([count(0, 'block'), count(1, 'block'), count(2, 'block'), count(10_000, 'schedule')]).toEqual(['0 blocks', '1 block', '2 blocks', '10,000 schedules']);
+    expect([phasesLabel('3'), phasesLabel([1, 2, 3]), phasesLabel('1,2')]).toEqual(['phase 3', 'phases 1,2,3', 'phases 1,2']);
+    const report = { mode: 'missing' as const, concurrency: 1, selected: [4], done: [4], skipped: [], failed: [], blocks: 1, reusedBlocks: 0, parsedBlocks: 1, seconds: 0.5 };
+    expect(backfillReportText(report)).toMatch(/^backfill --missing \(concurrency 1\): 1 schedule selected\n/);
+  });
+
+  it('through the built CLI: one block, one phase, --lenient output, a duplicate generate saying what to change', async () => {
+    await withStore(async (store, path) => {
+      const { scheduleId, blockIds } = await insertSchedule(store, [{ json: periodsJson([[60000, 60000.5]]) }, { json: 'nope' }]);
+      const lenient = runCli(['populate', '--schedule', String(scheduleId), '--lenient', '--phases', '3', '--db', path]);
+      expect(lenient.code).toBe(0);
+      expect(lenient.stdout).toContain(`schedule ${scheduleId}: 2 blocks, 1 visibility period, 0.0 MB of JSON — phase 3\n`);
+      expect(lenient.stdout).toContain(`  bad visibility JSON (--lenient: written with visibility_invalid = 1, 0 hours, counted): 1 block: ${blockIds[1]}\n`);
+      expect(lenient.stdout).not.toContain('left out');
+      const strict = runCli(['populate', '--schedule', String(scheduleId), '--db', path]);
+      expect(strict.stderr).toContain('use --lenient to write such blocks flagged visibility_invalid = 1 and report them');
+      expect(runCli(['schedules', '--db', path]).stdout).toMatch(/ phase 3 /);
+      expect(runCli(['populate', '--help']).stdout).toContain('write blocks with bad visibility JSON with visibility_invalid = 1');
+
+      expect(runCli(['generate', '--blocks', '1', '--days', '2', '--db', path]).stdout).toMatch(/^generated schedule \d+: 1 block, /);
+      const again = runCli(['generate', '--blocks', '1', '--days', '2', '--db', path]);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(/^tsi-etl generate: schedule \d+ was generated with the same --blocks, --days, --seed and --name: change --seed \(or --name\) for another one\n$/);
+    });
+  });
+});
