@@ -31,9 +31,24 @@ export function jsonBytesDigest(bytes: Uint8Array): JsonDigest {
   return { digest: createHash('sha256').update(bytes).digest(), length: bytes.length };
 }
 
-/** The digest of a JSON text as the database stores it in `encoding`. */
+/** Characters encoded at a time by jsonTextDigest: a 50 MB value is never copied whole. */
+const TEXT_DIGEST_CHUNK = 1 << 20;
+
+/** The digest of a JSON text as the database stores it in `encoding`, encoded a chunk at a time. */
 export function jsonTextDigest(text: string, encoding: JsonDigestEncoding): JsonDigest {
-  return jsonBytesDigest(Buffer.from(text, encoding));
+  const hash = createHash('sha256');
+  let length = 0;
+  for (let at = 0; at < text.length;) {
+    let end = Math.min(text.length, at + TEXT_DIGEST_CHUNK);
+    // Never split a surrogate pair: its halves alone would encode as U+FFFD in UTF-8.
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end++;
+    const part = text.slice(at, end);
+    hash.update(part, encoding);
+    length += Buffer.byteLength(part, encoding);
+    at = end;
+  }
+  return { digest: hash.digest(), length };
 }
 
 /** A block's stored facts, as the source hands them over when its JSON is unchanged. */

@@ -50,12 +50,13 @@ const FACTS_COLUMNS = [
 ] as const;
 
 /**
- * The source rows with each block's stored visibility facts, SQLite form:
- * the JSON comes as a BLOB (`jsonBytes`, its stored UTF-8 bytes, digested in
- * JS without decoding a string) and the facts join on block id and byte
- * length (`octet_length`, SQLite 3.43+, reads no content); the caller
- * compares the digests (`factsDigest`) and serves the facts only when they
- * are equal.
+ * The source rows with each block's stored visibility facts, SQLite form.
+ * The facts join on block id and byte length (`octet_length`, SQLite 3.43+,
+ * reads no content). Where they join, the JSON comes as a BLOB (`jsonBytes`,
+ * its stored UTF-8 bytes, digested in JS without decoding a string) and the
+ * caller serves the facts only when the digests are equal; elsewhere it
+ * comes as text (`visibilityJson`), to parse: one copy of a large value in
+ * memory, never both forms.
  */
 export function selectSourceBlocksWithFactsSqlite(db: Kysely<Database>, scheduleId: number) {
   const json = sql`sb.visibility_periods_json`;
@@ -63,7 +64,13 @@ export function selectSourceBlocksWithFactsSqlite(db: Kysely<Database>, schedule
     .leftJoin('block_visibility_facts as f', (join) => join
       .onRef('f.scheduling_block_id', '=', 'sb.scheduling_block_id')
       .on(sql<boolean>`f.json_length = octet_length(${json})`))
-    .select([...SOURCE_COLUMNS, ...FACTS_COLUMNS, 'f.json_digest as factsDigest', sql<Uint8Array | null>`CAST(${json} AS BLOB)`.as('jsonBytes')])
+    .select([
+      ...SOURCE_COLUMNS,
+      ...FACTS_COLUMNS,
+      'f.json_digest as factsDigest',
+      sql<Uint8Array | null>`CASE WHEN f.scheduling_block_id IS NOT NULL THEN CAST(${json} AS BLOB) END`.as('jsonBytes'),
+      sql<string | null>`CASE WHEN f.scheduling_block_id IS NULL THEN ${json} END`.as('visibilityJson'),
+    ])
     .where('ssb.schedule_id', '=', scheduleId)
     .orderBy('ssb.scheduling_block_id');
 }

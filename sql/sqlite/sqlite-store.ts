@@ -52,11 +52,11 @@ interface SqliteFactsColumns extends FactsColumns {
 
 /**
  * A source row with facts: the stored facts when the JSON's digest is
- * theirs (the length matched in the join), else the JSON decoded for parsing.
+ * theirs (the length matched in the join), else the JSON to parse, with its
+ * digest when it was computed here.
  */
 function withStoredFacts(row: SourceBlockRow & SqliteFactsColumns): SourceBlockRow {
   const { factsDigest, jsonBytes, factsPeriodCount, factsUnionHours, factsRangeCount, factsMinuteRanges, ...source } = row;
-  source.visibilityJson = null;
   source.reused = null;
   if (jsonBytes === null) return source;
   const digest = jsonBytesDigest(jsonBytes);
