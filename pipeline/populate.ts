@@ -3,11 +3,13 @@ import { BlockProcessor } from '../stages/core/block-processor.js';
 import type { Accumulator } from '../stages/core/block-facts.js';
 import { createPhase2Accumulator } from '../stages/core/phase2-accumulator.js';
 import type { Phase2Result } from '../stages/core/phase2-rows.js';
-import { createMinuteBinAccumulator, type MinuteBinsResult } from '../stages/core/minute-bin-accumulator.js';
+import { createMinuteBinAccumulator, type MergeableMinuteBinAccumulator, type MinuteBinsResult } from '../stages/core/minute-bin-accumulator.js';
+import type { BlockWorkerSetup } from '../stages/parallel/block-worker-messages.js';
+import { runBlocksInWorkers } from '../stages/parallel/parallel-blocks.js';
 import { blockSource } from '../stages/block-source.js';
 import { blockTransform } from '../stages/block-transform.js';
 import { analyticsSink, writeBatch } from '../stages/analytics-sink.js';
-import type { Store, SourceSnapshot } from '../sql/store.js';
+import type { Store, SourceSnapshot, WriteTx } from '../sql/store.js';
 import {
   ANALYTICS_RUNS, HEATMAP_BINS, PRIORITY_RATES, SUMMARY, TIME_METADATA, VISIBILITY_BINS,
 } from '../sql/table-specs.js';
@@ -42,6 +44,7 @@ export function validatePipelineConfig(config: PipelineConfig): void {
   if (config.phases.length === 0 || config.phases.some((p) => p !== 1 && p !== 2 && p !== 3)) {
     throw new ParameterError('--phases', `must be a list of 1, 2 and 3, got ${config.phases.join(',')}`);
   }
+  if (!Number.isInteger(config.threads) || config.threads < 1) throw new ParameterError('--threads', `must be a positive integer, got ${config.threads}`);
 }
 
 /**
@@ -72,27 +75,20 @@ export async function populateSchedule(
     slog.debug({ stage: 'source', blocks: snapshot.blockCount }, 'source snapshot open');
     const phase2 = phases.includes(2) ? createPhase2Accumulator({ nBins: config.nBins }) : undefined;
     const phase3 = phases.includes(3) ? createMinuteBinAccumulator({ binSeconds: config.binSeconds }) : undefined;
-    const accumulators = [phase2, phase3].filter((a) => a !== undefined) as Accumulator<unknown>[];
-    let processor!: BlockProcessor;
-    await pipeline(
-      blockSource(snapshot, config.chunkRows, metrics),
-      blockTransform((emit) => {
-        processor = new BlockProcessor({
-          scheduleId,
-          priorityMin: snapshot!.priorityMin ?? 0,
-          priorityMax: snapshot!.priorityMax ?? 0,
-          lenient: config.lenient,
-          writeBlockRows: phases.includes(1),
-          writeRanges: phases.includes(3),
-          accumulators,
-          batchRows: config.batchRows,
-          metrics,
-          emit,
-        });
-        return processor;
-      }),
-      analyticsSink(tx, metrics),
-    );
+    const setup: BlockWorkerSetup = {
+      scheduleId,
+      priorityMin: snapshot.priorityMin ?? 0,
+      priorityMax: snapshot.priorityMax ?? 0,
+      lenient: config.lenient,
+      writeBlockRows: phases.includes(1),
+      writeRanges: phases.includes(3),
+      recordFacts: phase2 !== undefined,
+      binSeconds: phase3 ? config.binSeconds : null,
+      batchRows: config.batchRows,
+    };
+    const invalid = config.threads === 1
+      ? await processInline(snapshot, tx, setup, config.chunkRows, [phase2, phase3], metrics)
+      : await processInWorkers(snapshot, tx, setup, config.threads - 1, phase2, phase3, metrics);
 
     const t0 = now();
     const p2: Phase2Result | undefined = phase2?.finish() as Phase2Result | undefined;
@@ -108,7 +104,6 @@ export async function populateSchedule(
       await writeBatch(tx, objectRowsBatch(TIME_METADATA, scheduleId, [p3.metadata]), metrics);
       for (const batch of timeBinBatches(scheduleId, config.binSeconds, p3.bins, config.batchRows)) await writeBatch(tx, batch, metrics);
     }
-    const invalid = processor.invalidBlockIds;
     await writeBatch(tx, objectRowsBatch(ANALYTICS_RUNS, scheduleId, [{
       phases: [...new Set([...tx.keptPhases, ...phases])].sort().join(','),
       source_fingerprint: snapshot.fingerprint,
@@ -148,4 +143,39 @@ export async function populateSchedule(
     slog.debug({ err: error }, 'populate rolled back');
     throw error;
   }
+}
+
+type Accumulators = (Accumulator<unknown> | undefined)[];
+
+/** Today's one-thread path: source → transform → sink in one stream pipeline. Returns the invalid block ids. */
+async function processInline(
+  snapshot: SourceSnapshot, tx: WriteTx, setup: BlockWorkerSetup, chunkRows: number, accumulators: Accumulators, metrics: RunMetrics,
+): Promise<number[]> {
+  let processor!: BlockProcessor;
+  await pipeline(
+    blockSource(snapshot, chunkRows, metrics),
+    blockTransform((emit) => {
+      processor = new BlockProcessor({
+        ...setup,
+        accumulators: accumulators.filter((a) => a !== undefined),
+        metrics,
+        emit,
+      });
+      return processor;
+    }),
+    analyticsSink(tx, metrics),
+  );
+  return processor.invalidBlockIds;
+}
+
+/** Parse and accumulate in `workers` threads; Phase 2 is fed here from their facts, Phase 3 merges their counts. */
+async function processInWorkers(
+  snapshot: SourceSnapshot, tx: WriteTx, setup: BlockWorkerSetup, workers: number,
+  phase2: Accumulator<unknown> | undefined, phase3: MergeableMinuteBinAccumulator | undefined, metrics: RunMetrics,
+): Promise<number[]> {
+  const result = await runBlocksInWorkers(snapshot, tx, { setup, workers, replayInto: phase2 ? [phase2] : [], metrics });
+  const t0 = now();
+  for (const counts of result.minuteBins) phase3?.merge(counts);
+  metrics.seconds.finish += now() - t0;
+  return result.invalidBlockIds;
 }

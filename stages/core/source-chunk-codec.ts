@@ -1,0 +1,84 @@
+import type { SourceBlockRow } from '../../sql/store.js';
+
+/**
+ * A chunk of source rows packed for a worker thread: the numbers in one
+ * Float64Array (null as NaN: SQL has no NaN, so it is free as a marker) and
+ * the visibility JSON texts joined in one byte buffer with their end offsets
+ * in UTF-16 code units. Every array is transferred, not cloned.
+ */
+export interface PackedSourceChunk {
+  count: number;
+  /** `NUMBER_FIELDS.length` values per row, row-major. */
+  numbers: Float64Array;
+  /** The joined texts: one byte a character when they are all ASCII, else UTF-16LE. */
+  text: Uint8Array;
+  textEncoding: 'latin1' | 'utf16le';
+  /** End of row i's text in the joined string; a null JSON has an empty text and `jsonNull[i] = 1`. */
+  textEnds: Int32Array;
+  jsonNull: Uint8Array;
+}
+
+const NUMBER_FIELDS = [
+  'blockId', 'raDeg', 'decDeg', 'priority', 'requestedDurationSec', 'minObservationSec',
+  'minAltDeg', 'maxAltDeg', 'minAzDeg', 'maxAzDeg', 'scheduledStartMjd', 'scheduledStopMjd',
+] as const satisfies readonly (keyof SourceBlockRow)[];
+const WIDTH = NUMBER_FIELDS.length;
+
+export function packSourceChunk(rows: readonly SourceBlockRow[]): PackedSourceChunk {
+  const count = rows.length;
+  const numbers = new Float64Array(count * WIDTH);
+  const textEnds = new Int32Array(count);
+  const jsonNull = new Uint8Array(count);
+  const texts = new Array<string>(count);
+  let end = 0;
+  for (let r = 0; r < count; r++) {
+    const row = rows[r];
+    for (let c = 0; c < WIDTH; c++) numbers[r * WIDTH + c] = row[NUMBER_FIELDS[c]] ?? Number.NaN;
+    const json = row.visibilityJson;
+    if (json === null) jsonNull[r] = 1;
+    texts[r] = json ?? '';
+    end += texts[r].length;
+    textEnds[r] = end;
+  }
+  const joined = texts.join('');
+  // UTF-8 would turn a lone surrogate into U+FFFD; these two encodings are lossless.
+  const ascii = Buffer.byteLength(joined, 'utf8') === joined.length;
+  const textEncoding = ascii ? 'latin1' : 'utf16le';
+  const bytes = Buffer.from(joined, textEncoding);
+  // A small Buffer may share Node's pool; copy it out so the transfer moves only its own bytes.
+  const text = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+  return { count, numbers, text, textEncoding, textEnds, jsonNull };
+}
+
+/** The buffers to hand to `postMessage` as its transfer list. */
+export function sourceChunkTransfers(chunk: PackedSourceChunk): ArrayBuffer[] {
+  return [chunk.numbers.buffer, chunk.text.buffer, chunk.textEnds.buffer, chunk.jsonNull.buffer] as ArrayBuffer[];
+}
+
+export function unpackSourceChunk(chunk: PackedSourceChunk): SourceBlockRow[] {
+  const { count, numbers, textEnds, jsonNull } = chunk;
+  const joined = Buffer.from(chunk.text.buffer, chunk.text.byteOffset, chunk.text.byteLength).toString(chunk.textEncoding);
+  const rows = new Array<SourceBlockRow>(count);
+  const num = (i: number) => (Number.isNaN(numbers[i]) ? null : numbers[i]);
+  let start = 0;
+  for (let r = 0; r < count; r++) {
+    const b = r * WIDTH;
+    rows[r] = {
+      blockId: numbers[b],
+      raDeg: numbers[b + 1],
+      decDeg: numbers[b + 2],
+      priority: numbers[b + 3],
+      requestedDurationSec: numbers[b + 4],
+      minObservationSec: numbers[b + 5],
+      minAltDeg: num(b + 6),
+      maxAltDeg: num(b + 7),
+      minAzDeg: num(b + 8),
+      maxAzDeg: num(b + 9),
+      scheduledStartMjd: num(b + 10),
+      scheduledStopMjd: num(b + 11),
+      visibilityJson: jsonNull[r] === 1 ? null : joined.slice(start, textEnds[r]),
+    };
+    start = textEnds[r];
+  }
+  return rows;
+}
