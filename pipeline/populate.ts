@@ -173,7 +173,9 @@ async function processInWorkers(
   snapshot: SourceSnapshot, tx: WriteTx, setup: BlockWorkerSetup, workers: number,
   phase2: Accumulator<unknown> | undefined, phase3: MergeableMinuteBinAccumulator | undefined, metrics: RunMetrics,
 ): Promise<number[]> {
-  const result = await runBlocksInWorkers(snapshot, tx, { setup, workers, replayInto: phase2 ? [phase2] : [], metrics });
+  const replayInto = phase2 ? [phase2] : [];
+  const inlineAccumulators = [phase2, phase3].filter((a) => a !== undefined);
+  const result = await runBlocksInWorkers(snapshot, tx, { setup, workers, replayInto, inlineAccumulators, metrics });
   const t0 = now();
   for (const counts of result.minuteBins) phase3?.merge(counts);
   metrics.seconds.finish += now() - t0;

@@ -327,16 +327,27 @@ class DifferenceGrid {
     this.length = newLength;
   }
 
-  /** Adds difference arrays that start at bin `base` to these. */
-  add(base: number, counters: readonly Int32Array[]): void {
+  /**
+   * Adds difference arrays that start at bin `base` to these. The first
+   * arrays are adopted as they are, and only non-zero entries are added:
+   * pages of a sparse grid that were never written stay unallocated (a
+   * schedule spanning 160 years has a 2.4 GB grid of which a few pages are used).
+   */
+  add(base: number, counters: Int32Array[]): void {
     const length = counters[0]?.length ?? 0;
     if (length === 0) return;
+    if (this.length === 0) {
+      this.base = base;
+      this.length = length;
+      this.counters = counters;
+      return;
+    }
     this.ensure(base, base + length - 1);
     const offset = base - this.base;
     for (let k = 0; k < COUNTERS; k++) {
       const into = this.counters[k];
       const from = counters[k];
-      for (let i = 0; i < length; i++) into[offset + i] += from[i];
+      for (let i = 0; i < length; i++) if (from[i] !== 0) into[offset + i] += from[i];
     }
   }
 

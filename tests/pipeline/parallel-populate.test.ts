@@ -105,3 +105,20 @@ describe('populate on worker threads writes what one thread writes', () => {
     });
   });
 });
+
+describe('a chunk with a huge JSON value is parsed on the main thread, in its turn', () => {
+  it('writes what one thread writes when such a chunk sits between worker chunks', async () => {
+    await withStore(async (store) => {
+      // 420,000 periods ≈ 17.7 M characters: past the inline threshold (16 Mi), in the middle chunk of five.
+      const huge = periodsJson(Array.from({ length: 420_000 }, (_, i): [number, number] => [60000 + i * 1e-4, 60000 + i * 1e-4 + 5e-5]));
+      const blocks: HandBlock[] = Array.from({ length: 50 }, (_, i) => ({
+        json: i === 25 ? huge : i % 9 === 4 ? 'bad' : periodsJson([[60000 + i / 10, 60000.3 + i / 10]]),
+        priority: i % 7,
+        scheduled: i % 3 === 0 ? [60000 + i / 10, 60000.05 + i / 10] : undefined,
+      }));
+      expect(huge.length).toBeGreaterThan(16 * 1024 * 1024);
+      const { scheduleId } = await insertSchedule(store, blocks);
+      expectSameRuns(await populateEach(store, scheduleId, [1, 3], { batchRows: 10, lenient: true }));
+    });
+  });
+});
