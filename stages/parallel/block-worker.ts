@@ -45,10 +45,11 @@ function processChunk(seq: number, chunk: PackedSourceChunk): void {
   const rows = unpackSourceChunk(chunk);
   let blockId: number | null = null;
   try {
-    faultPoint('worker-chunk');
-    for (const row of rows) {
-      blockId = row.blockId;
-      processor.process(row);
+    for (let i = 0; i < rows.length; i++) {
+      blockId = rows[i].blockId;
+      // Reached as the worker starts on each chunk's first block.
+      if (i === 0) faultPoint('worker-chunk');
+      processor.process(rows[i]);
     }
     // Batches end with the chunk, so each answer is complete on its own.
     processor.flush();
