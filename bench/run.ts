@@ -61,6 +61,7 @@ const PLANS: Record<BenchMode, Plan> = {
 const EXTERNAL: readonly { name: string; module: string; exportName: string; params: Record<BenchMode, unknown[]> }[] = [
   { name: 'backfill', module: 'backfill.bench.js', exportName: 'measureBackfill', params: { quick: [[1, 2], 20, 500], full: [[1, 2, 4], 100, 1000] } },
   { name: 'import', module: 'import.bench.js', exportName: 'measureImport', params: { quick: [2_000, 30], full: [10_000, 183] } },
+  { name: 'threads', module: 'threads.bench.js', exportName: 'measureThreads', params: { quick: [['W10k'], [2], 1], full: [['W10k', 'W100k'], [2, 3], 3] } },
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));

@@ -88,7 +88,7 @@ export async function populateSchedule(
     };
     const invalid = config.threads === 1
       ? await processInline(snapshot, tx, setup, config.chunkRows, [phase2, phase3], metrics)
-      : await processInWorkers(snapshot, tx, setup, config.threads - 1, phase2, phase3, metrics);
+      : await processInWorkers(snapshot, tx, setup, config, phase2, phase3, metrics);
 
     const t0 = now();
     const p2: Phase2Result | undefined = phase2?.finish() as Phase2Result | undefined;
@@ -168,14 +168,15 @@ async function processInline(
   return processor.invalidBlockIds;
 }
 
-/** Parse and accumulate in `workers` threads; Phase 2 is fed here from their facts, Phase 3 merges their counts. */
+/** Parse and accumulate in `threads - 1` worker threads; Phase 2 is fed here from their facts, Phase 3 merges their counts. */
 async function processInWorkers(
-  snapshot: SourceSnapshot, tx: WriteTx, setup: BlockWorkerSetup, workers: number,
+  snapshot: SourceSnapshot, tx: WriteTx, setup: BlockWorkerSetup, config: PipelineConfig,
   phase2: Accumulator<unknown> | undefined, phase3: MergeableMinuteBinAccumulator | undefined, metrics: RunMetrics,
 ): Promise<number[]> {
   const replayInto = phase2 ? [phase2] : [];
   const inlineAccumulators = [phase2, phase3].filter((a) => a !== undefined);
-  const result = await runBlocksInWorkers(snapshot, tx, { setup, workers, replayInto, inlineAccumulators, metrics });
+  const workers = config.threads - 1;
+  const result = await runBlocksInWorkers(snapshot, tx, { setup, workers, chunkRows: config.chunkRows, replayInto, inlineAccumulators, metrics });
   const t0 = now();
   for (const counts of result.minuteBins) phase3?.merge(counts);
   metrics.seconds.finish += now() - t0;

@@ -54,4 +54,4 @@ export type WorkerFailure =
 export type FromWorker =
   | ChunkDone
   | { type: 'chunk-failed'; seq: number; failure: WorkerFailure }
-  | { type: 'finished'; phase3: MinuteBinState | null };
+  | { type: 'finished'; batches: PackedTableBatch[]; phase3: MinuteBinState | null };

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { BadInputError } from '../../base/errors.js';
 import type { MinuteBinState } from '../core/minute-bin-accumulator.js';
 import { packSourceChunk, sourceChunkTransfers } from '../core/source-chunk-codec.js';
+import type { PackedTableBatch } from '../core/table-batch-codec.js';
 import type { SourceBlockRow } from '../../sql/store.js';
 import type { BlockWorkerSetup, ChunkDone, FromWorker, ToWorker, WorkerFailure } from './block-worker-messages.js';
 
@@ -95,10 +96,11 @@ export class BlockWorkerPool {
     });
   }
 
-  /** Each worker's minute-bin counts, after every chunk was answered. */
-  async finish(): Promise<MinuteBinState[]> {
+  /** Each worker's last batches and minute-bin counts, after every chunk was answered. */
+  async finish(): Promise<{ batches: PackedTableBatch[]; minuteBins: MinuteBinState[] }> {
     const answers = await Promise.all(this.#workers.map((w) => w.ask({ type: 'finish' }, [], null)));
-    return answers.flatMap((a) => (a.type === 'finished' && a.phase3 ? [a.phase3] : []));
+    const finished = answers.flatMap((a) => (a.type === 'finished' ? [a] : []));
+    return { batches: finished.flatMap((a) => a.batches), minuteBins: finished.flatMap((a) => (a.phase3 ? [a.phase3] : [])) };
   }
 
   async terminate(): Promise<void> {

@@ -8,14 +8,14 @@ import { BlockProcessor } from '../core/block-processor.js';
 import { createMinuteBinAccumulator } from '../core/minute-bin-accumulator.js';
 import type { TableBatch } from '../core/row-batcher.js';
 import { unpackSourceChunk, type PackedSourceChunk } from '../core/source-chunk-codec.js';
-import { packTableBatch, tableBatchTransfers } from '../core/table-batch-codec.js';
+import { packTableBatch, tableBatchTransfers, type PackedTableBatch } from '../core/table-batch-codec.js';
 import type { BlockWorkerSetup, ChunkDone, FromWorker, ToWorker, WorkerFailure } from './block-worker-messages.js';
 
 /*
  * A worker thread of a parallel populate: parses and accumulates the chunks
- * of source rows the main thread sends, answering each with its table
- * batches and block facts, and at the end with its minute-bin counts.
- * Chunks are answered in the order they came.
+ * of source rows the main thread sends, answering each with its block facts
+ * and the table batches that filled up, and at the end with the partial
+ * batches and its minute-bin counts. Chunks are answered in the order they came.
  */
 
 const setup = workerData as BlockWorkerSetup;
@@ -51,8 +51,6 @@ function processChunk(seq: number, chunk: PackedSourceChunk): void {
       if (i === 0) faultPoint('worker-chunk');
       processor.process(rows[i]);
     }
-    // Batches end with the chunk, so each answer is complete on its own.
-    processor.flush();
   } catch (error) {
     batches.length = 0;
     facts?.take();
@@ -60,7 +58,7 @@ function processChunk(seq: number, chunk: PackedSourceChunk): void {
     return;
   }
   const invalid = processor.invalidBlockIds.splice(0);
-  const packed = batches.splice(0).map(packTableBatch);
+  const packed = takeBatches();
   const recorded = facts?.take() ?? null;
   const done: ChunkDone = {
     type: 'chunk',
@@ -71,6 +69,11 @@ function processChunk(seq: number, chunk: PackedSourceChunk): void {
     counts: takeCounts(),
   };
   send(done, [...packed.flatMap(tableBatchTransfers), ...(recorded ? blockFactsTransfers(recorded) : [])]);
+}
+
+/** The batches that filled up since the last answer, packed. */
+function takeBatches(): PackedTableBatch[] {
+  return batches.splice(0).map(packTableBatch);
 }
 
 function takeCounts(): ChunkDone['counts'] {
@@ -98,6 +101,10 @@ port.on('message', (message: ToWorker) => {
     processChunk(message.seq, message.chunk);
     return;
   }
+  // Batches fill up across chunks (every batch but the last of each table has batchRows rows); the rest goes now.
+  processor.flush();
+  const rest = takeBatches();
   const state = phase3?.state() ?? null;
-  send({ type: 'finished', phase3: state }, state ? (state.counters.map((c) => c.buffer) as ArrayBuffer[]) : []);
+  const transfers = [...rest.flatMap(tableBatchTransfers), ...(state ? (state.counters.map((c) => c.buffer) as ArrayBuffer[]) : [])];
+  send({ type: 'finished', batches: rest, phase3: state }, transfers);
 });

@@ -15,6 +15,13 @@ import { BlockWorkerPool, type ChunkResult } from './block-worker-pool.js';
 const CHUNKS_PER_WORKER = 2;
 
 /**
+ * A chunk handed to a worker ends after this many JSON characters: what is in
+ * flight stays small whatever the blocks' size (W10k, 9 KB a block, peaked at
+ * 223 MB RSS with chunks of 256 blocks and 180 MB with 64).
+ */
+const WORKER_CHUNK_CHARS = 512 * 1024;
+
+/**
  * A chunk with more JSON characters than this is parsed on this thread, in
  * its turn: handing it over would add two copies of its text (the bytes and
  * the worker's string); a 50 MB value measured 280 MB peak RSS that way
@@ -25,6 +32,8 @@ const INLINE_CHUNK_CHARS = 16 * 1024 * 1024;
 export interface ParallelBlocksOptions {
   setup: BlockWorkerSetup;
   workers: number;
+  /** Source rows per chunk handed to a worker. */
+  chunkRows: number;
   /** Accumulators fed on this thread, in block order, from the workers' recorded facts (Phase 2). */
   replayInto: readonly Accumulator<unknown>[];
   /** Every accumulator of this thread, for chunks parsed here (Phase 2 and the Phase 3 the workers' counts merge into). */
@@ -41,10 +50,10 @@ export interface ParallelBlocksResult {
 
 /**
  * The parallel form of source → transform → sink: this thread reads the
- * source in chunks of `batchRows` blocks and writes the batches; workers
- * parse and accumulate. Answers are consumed in chunk order, so the writes,
- * the Phase 2 replay, the invalid ids and the first error are those of a
- * one-thread run. At most `CHUNKS_PER_WORKER` chunks per worker are in
+ * source in chunks and writes the batches; workers parse and accumulate.
+ * Answers are consumed in chunk order, so the Phase 2 replay, the invalid
+ * ids and the first error are those of a one-thread run; the rows written
+ * are the same, in other batches (each worker fills its own). At most `CHUNKS_PER_WORKER` chunks per worker are in
  * flight: when they are, the source is not read (backpressure).
  */
 export async function runBlocksInWorkers(snapshot: SourceSnapshot, tx: WriteTx, o: ParallelBlocksOptions): Promise<ParallelBlocksResult> {
@@ -58,7 +67,6 @@ export async function runBlocksInWorkers(snapshot: SourceSnapshot, tx: WriteTx, 
     if (Array.isArray(result)) {
       inline ??= new BlockProcessor({ ...o.setup, accumulators: [...o.inlineAccumulators], metrics: m, emit: (b) => batches.push(b) });
       for (const row of result) inline.process(row);
-      inline.flush();
       invalidBlockIds.push(...inline.invalidBlockIds.splice(0));
       for (const batch of batches.splice(0)) await writeBatch(tx, batch, m);
       return;
@@ -75,23 +83,36 @@ export async function runBlocksInWorkers(snapshot: SourceSnapshot, tx: WriteTx, 
   };
   try {
     let seq = 0;
-    for await (const rows of blockSource(snapshot, o.setup.batchRows, o.metrics)) {
-      const answer = jsonChars(rows) > INLINE_CHUNK_CHARS ? Promise.resolve(rows) : pool.submit(seq, rows);
-      seq++;
-      // Awaited in order below; this only keeps a failure that arrives early from counting as unhandled.
-      answer.catch(() => {});
-      inFlight.push(answer);
-      while (inFlight.length >= pool.size * CHUNKS_PER_WORKER) await consume(await inFlight.shift()!);
+    for await (const sourceChunk of blockSource(snapshot, o.chunkRows, o.metrics)) {
+      for (const { rows, chars } of splitByJson(sourceChunk as SourceBlockRow[], WORKER_CHUNK_CHARS)) {
+        const answer = chars > INLINE_CHUNK_CHARS ? Promise.resolve(rows) : pool.submit(seq, rows);
+        seq++;
+        // Awaited in order below; this only keeps a failure that arrives early from counting as unhandled.
+        answer.catch(() => {});
+        inFlight.push(answer);
+        while (inFlight.length >= pool.size * CHUNKS_PER_WORKER) await consume(await inFlight.shift()!);
+      }
     }
     while (inFlight.length > 0) await consume(await inFlight.shift()!);
-    return { invalidBlockIds, minuteBins: await pool.finish() };
+    const rest = await pool.finish();
+    inline?.flush();
+    for (const batch of [...batches.splice(0), ...rest.batches.map(unpackTableBatch)]) await writeBatch(tx, batch, o.metrics);
+    return { invalidBlockIds, minuteBins: rest.minuteBins };
   } finally {
     await pool.terminate();
   }
 }
 
-function jsonChars(rows: readonly SourceBlockRow[]): number {
-  let n = 0;
-  for (const row of rows) n += row.visibilityJson?.length ?? 0;
-  return n;
+/** Consecutive runs of `rows`, each ending at the first row that takes it to `maxChars` characters of JSON. */
+function* splitByJson(rows: readonly SourceBlockRow[], maxChars: number): Generator<{ rows: SourceBlockRow[]; chars: number }> {
+  let start = 0;
+  let chars = 0;
+  for (let i = 0; i < rows.length; i++) {
+    chars += rows[i].visibilityJson?.length ?? 0;
+    if (chars >= maxChars || i === rows.length - 1) {
+      yield { rows: rows.slice(start, i + 1), chars };
+      start = i + 1;
+      chars = 0;
+    }
+  }
 }

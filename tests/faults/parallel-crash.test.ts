@@ -19,7 +19,10 @@ describe.each(THREADS)('populate --threads %i killed or failing: analytics all o
   let f: CrashFixture;
   let runMs: number;
   const args = ['--threads', String(threads)];
-  /** Chunks of 250 blocks: 8 of them, so a worker fault at its 2nd chunk comes mid-run at any thread count. */
+  /**
+   * Batches of 250 rows, so batch 9 comes mid-run. The 2,000 blocks go to the
+   * workers in 8 source chunks of 256, so a worker's 2nd chunk is mid-run too.
+   */
   const smallChunks = [...args, '--batch-rows', '250'];
 
   beforeAll(async () => {

@@ -54,12 +54,13 @@ describe('populate on worker threads writes what one thread writes', () => {
       await fc.assert(fc.asyncProperty(
         fc.integer({ min: 0, max: 60 }),
         fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 20 }),
         fc.constantFrom(2, 3, 5),
         fc.constantFrom(60, 300),
         fc.integer({ min: 1, max: 1000 }),
-        async (blocks, batchRows, threads, binSeconds, seed) => {
+        async (blocks, chunkRows, batchRows, threads, binSeconds, seed) => {
           const { scheduleId } = await loadGeneratedSchedule(store, { blocks, days: 3, seed, name: `p-${blocks}-${seed}-${Math.random()}` });
-          expectSameRuns(await populateEach(store, scheduleId, [1, threads], { batchRows, binSeconds }));
+          expectSameRuns(await populateEach(store, scheduleId, [1, threads], { chunkRows, batchRows, binSeconds }));
         },
       ), { numRuns: 12 });
     });
@@ -71,9 +72,9 @@ describe('populate on worker threads writes what one thread writes', () => {
         fc.array(handBlock, { minLength: 1, maxLength: 25 }),
         fc.integer({ min: 1, max: 4 }),
         fc.constantFrom(2, 4),
-        async (blocks, batchRows, threads) => {
+        async (blocks, chunkRows, threads) => {
           const { scheduleId } = await insertSchedule(store, blocks);
-          expectSameRuns(await populateEach(store, scheduleId, [1, threads], { batchRows, lenient: true }));
+          expectSameRuns(await populateEach(store, scheduleId, [1, threads], { chunkRows, batchRows: 3, lenient: true }));
         },
       ), { numRuns: 15 });
     });
@@ -83,7 +84,7 @@ describe('populate on worker threads writes what one thread writes', () => {
     await withStore(async (store) => {
       const { scheduleId } = await loadGeneratedSchedule(store, { blocks: 1500, days: 20, seed: 4 });
       for (const phases of [[1], [2], [3], [1, 2, 3]] as const) {
-        expectSameRuns(await populateEach(store, scheduleId, [1, 2, 3], { phases, batchRows: 200 }));
+        expectSameRuns(await populateEach(store, scheduleId, [1, 2, 3], { phases, chunkRows: 100, batchRows: 300 }));
       }
     });
   });
@@ -96,7 +97,7 @@ describe('populate on worker threads writes what one thread writes', () => {
       const { scheduleId, blockIds } = await insertSchedule(store, blocks);
       const before = await analyticsDigests(store.db, scheduleId);
       for (const threads of [1, 4]) {
-        const error = await populateSchedule(store, scheduleId, { threads, batchRows: 2 }).catch((e: unknown) => e);
+        const error = await populateSchedule(store, scheduleId, { threads, chunkRows: 2 }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(BadInputError);
         expect((error as BadInputError).blockId).toBe(blockIds[7]);
         expect((error as Error).message).toContain(`schedule ${scheduleId}, block ${blockIds[7]}`);
@@ -118,7 +119,7 @@ describe('a chunk with a huge JSON value is parsed on the main thread, in its tu
       }));
       expect(huge.length).toBeGreaterThan(16 * 1024 * 1024);
       const { scheduleId } = await insertSchedule(store, blocks);
-      expectSameRuns(await populateEach(store, scheduleId, [1, 3], { batchRows: 10, lenient: true }));
+      expectSameRuns(await populateEach(store, scheduleId, [1, 3], { chunkRows: 10, batchRows: 7, lenient: true }));
     });
   });
 });
