@@ -6,7 +6,7 @@ import { populateSchedule, type PopulateSummary } from '../../pipeline/populate.
 import type { PipelineConfig } from '../../pipeline/config.js';
 import type { Store } from '../../sql/store.js';
 import { analyticsDigests } from '../faults/crash-harness.js';
-import { insertSchedule, periodsJson, withStore, type HandBlock } from '../helpers.js';
+import { insertSchedule, periodsJson, runCli, withStore, type HandBlock } from '../helpers.js';
 
 /*
  * A populate on worker threads must write exactly what the one-thread path
@@ -120,6 +120,21 @@ describe('a chunk with a huge JSON value is parsed on the main thread, in its tu
       expect(huge.length).toBeGreaterThan(16 * 1024 * 1024);
       const { scheduleId } = await insertSchedule(store, blocks);
       expectSameRuns(await populateEach(store, scheduleId, [1, 3], { chunkRows: 10, batchRows: 7, lenient: true }));
+    });
+  });
+});
+
+describe('--threads on the command line (built dist/)', () => {
+  it('populates with worker threads, and rejects a count that is not a positive integer', async () => {
+    await withStore(async (store, path) => {
+      const { scheduleId } = await insertSchedule(store, [{ json: periodsJson([[60000, 60000.5]]) }, { json: null }]);
+      const run = runCli(['populate', '--db', path, '--schedule', String(scheduleId), '--threads', '3', '--json']);
+      expect([run.code, run.stderr]).toEqual([0, '']);
+      expect(JSON.parse(run.stdout).blocks).toBe(2);
+      for (const bad of ['0', '1.5', 'two']) {
+        const rejected = runCli(['populate', '--db', path, '--schedule', String(scheduleId), '--threads', bad]);
+        expect([rejected.code, rejected.stderr]).toEqual([2, `tsi-etl populate: --threads: must be a positive integer, got "${bad}"\n`]);
+      }
     });
   });
 });
