@@ -53,8 +53,9 @@ export interface ParallelBlocksResult {
  * source in chunks and writes the batches; workers parse and accumulate.
  * Answers are consumed in chunk order, so the Phase 2 replay, the invalid
  * ids and the first error are those of a one-thread run; the rows written
- * are the same, in other batches (each worker fills its own). At most `CHUNKS_PER_WORKER` chunks per worker are in
- * flight: when they are, the source is not read (backpressure).
+ * are the same, in other batches (each worker fills its own). At most
+ * `CHUNKS_PER_WORKER` chunks per worker are in flight: when they are, the
+ * source is not read (backpressure).
  */
 export async function runBlocksInWorkers(snapshot: SourceSnapshot, tx: WriteTx, o: ParallelBlocksOptions): Promise<ParallelBlocksResult> {
   const pool = new BlockWorkerPool(o.setup, o.workers);
