@@ -24,7 +24,7 @@ export interface BlockWorkerSetup {
 }
 
 export type ToWorker =
-  | { type: 'chunk'; seq: number; chunk: PackedSourceChunk }
+  | { type: 'chunk'; chunk: PackedSourceChunk }
   | { type: 'finish' };
 
 /** The counters of one chunk, added to the run's metrics on the main thread. */
@@ -39,7 +39,6 @@ export interface ChunkCounts {
 
 export interface ChunkDone {
   type: 'chunk';
-  seq: number;
   batches: PackedTableBatch[];
   facts: PackedBlockFacts | null;
   invalidBlockIds: number[];
@@ -53,5 +52,5 @@ export type WorkerFailure =
 
 export type FromWorker =
   | ChunkDone
-  | { type: 'chunk-failed'; seq: number; failure: WorkerFailure }
+  | { type: 'chunk-failed'; failure: WorkerFailure }
   | { type: 'finished'; batches: PackedTableBatch[]; phase3: MinuteBinState | null };

@@ -41,7 +41,7 @@ function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
 }
 
-function processChunk(seq: number, chunk: PackedSourceChunk): void {
+function processChunk(chunk: PackedSourceChunk): void {
   const rows = unpackSourceChunk(chunk);
   let blockId: number | null = null;
   try {
@@ -54,7 +54,7 @@ function processChunk(seq: number, chunk: PackedSourceChunk): void {
   } catch (error) {
     batches.length = 0;
     facts?.take();
-    send({ type: 'chunk-failed', seq, failure: describeFailure(error, blockId) });
+    send({ type: 'chunk-failed', failure: describeFailure(error, blockId) });
     return;
   }
   const invalid = processor.invalidBlockIds.splice(0);
@@ -62,7 +62,6 @@ function processChunk(seq: number, chunk: PackedSourceChunk): void {
   const recorded = facts?.take() ?? null;
   const done: ChunkDone = {
     type: 'chunk',
-    seq,
     batches: packed,
     facts: recorded,
     invalidBlockIds: invalid,
@@ -98,7 +97,7 @@ function describeFailure(error: unknown, blockId: number | null): WorkerFailure 
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'chunk') {
-    processChunk(message.seq, message.chunk);
+    processChunk(message.chunk);
     return;
   }
   // Batches fill up across chunks (every batch but the last of each table has batchRows rows); the rest goes now.

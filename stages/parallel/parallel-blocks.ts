@@ -83,11 +83,9 @@ export async function runBlocksInWorkers(snapshot: SourceSnapshot, tx: WriteTx, 
     for (const batch of result.batches) await writeBatch(tx, unpackTableBatch(batch), m);
   };
   try {
-    let seq = 0;
     for await (const sourceChunk of blockSource(snapshot, o.chunkRows, o.metrics)) {
       for (const { rows, chars } of splitByJson(sourceChunk as SourceBlockRow[], WORKER_CHUNK_CHARS)) {
-        const answer = chars > INLINE_CHUNK_CHARS ? Promise.resolve(rows) : pool.submit(seq, rows);
-        seq++;
+        const answer = chars > INLINE_CHUNK_CHARS ? Promise.resolve(rows) : pool.submit(rows);
         // Awaited in order below; this only keeps a failure that arrives early from counting as unhandled.
         answer.catch(() => {});
         inFlight.push(answer);
