@@ -114,7 +114,7 @@ export async function populateSchedule(
       binSeconds: phase3 ? config.binSeconds : null,
       batchRows: config.batchRows,
     };
-    const invalid = config.threads === 1
+    const invalid = config.threads === 1 || snapshot.blockCount < config.threadsMinBlocks
       ? await processInline(snapshot, out, setup, config.chunkRows, [phase2, phase3], metrics)
       : await processInWorkers(snapshot, out, setup, config, phase2, phase3, metrics);
 

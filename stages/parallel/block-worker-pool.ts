@@ -36,16 +36,25 @@ interface Waiting {
 class BlockWorker {
   readonly #worker: Worker;
   readonly #waiting: Waiting[] = [];
+  readonly #exited: Promise<void>;
   #failure: Error | undefined;
+  /** Set once the worker was told to finish (it then exits by itself) or is being terminated. */
   #stopping = false;
 
   constructor(setup: BlockWorkerSetup, readonly index: number) {
     this.#worker = new Worker(workerScript(), { workerData: setup, resourceLimits: WORKER_LIMITS });
     this.#worker.on('message', (message: FromWorker) => this.#waiting.shift()?.resolve(message));
     this.#worker.on('error', (error) => this.#fail(setup.scheduleId, `threw: ${error.message}`));
+    this.#exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));
     this.#worker.on('exit', (code) => {
-      if (!this.#stopping) this.#fail(setup.scheduleId, `exited with code ${code}`);
+      if (!this.#stopping || this.#waiting.length > 0) this.#fail(setup.scheduleId, `exited with code ${code}`);
     });
+  }
+
+  /** Asks for the worker's last answer; the worker then exits by itself. */
+  finish(): Promise<FromWorker> {
+    this.#stopping = true;
+    return this.ask({ type: 'finish' }, [], null);
   }
 
   ask(message: ToWorker, transfer: ArrayBuffer[], blockIds: [number, number] | null): Promise<FromWorker> {
@@ -56,7 +65,14 @@ class BlockWorker {
     });
   }
 
-  async terminate(): Promise<void> {
+  /**
+   * Ends the worker: waits for a finished worker's own exit, terminates any
+   * other. A worker that exits by itself first drains its V8 background
+   * tasks; terminating one while it still compiles in the background
+   * aborted the whole process on Node 20 (NodePlatform::ForIsolate assertion).
+   */
+  async stop(): Promise<void> {
+    if (this.#stopping && this.#failure === undefined) return this.#exited;
     this.#stopping = true;
     await this.#worker.terminate();
   }
@@ -106,13 +122,13 @@ export class BlockWorkerPool {
 
   /** Each worker's last batches and minute-bin counts, after every chunk was answered. */
   async finish(): Promise<{ batches: PackedTableBatch[]; minuteBins: MinuteBinState[] }> {
-    const answers = await Promise.all(this.#workers.map((w) => w.ask({ type: 'finish' }, [], null)));
+    const answers = await Promise.all(this.#workers.map((w) => w.finish()));
     const finished = answers.flatMap((a) => (a.type === 'finished' ? [a] : []));
     return { batches: finished.flatMap((a) => a.batches), minuteBins: finished.flatMap((a) => (a.phase3 ? [a.phase3] : [])) };
   }
 
   async terminate(): Promise<void> {
-    await Promise.all(this.#workers.map((w) => w.terminate()));
+    await Promise.all(this.#workers.map((w) => w.stop()));
   }
 
   #error(failure: WorkerFailure): Error {

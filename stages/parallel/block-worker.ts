@@ -106,4 +106,6 @@ port.on('message', (message: ToWorker) => {
   const state = phase3?.state() ?? null;
   const transfers = [...rest.flatMap(tableBatchTransfers), ...(state ? (state.counters.map((c) => c.buffer) as ArrayBuffer[]) : [])];
   send({ type: 'finished', batches: rest, phase3: state }, transfers);
+  // Nothing else keeps the thread alive: it exits, draining its V8 tasks first.
+  port.close();
 });

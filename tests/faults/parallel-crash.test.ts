@@ -20,13 +20,14 @@ describe.each(THREADS)('populate --threads %i killed or failing: analytics all o
   let runMs: number;
   const args = ['--threads', String(threads)];
   /**
-   * Batches of 250 rows, so batch 9 comes mid-run. The 2,000 blocks go to the
-   * workers in 8 source chunks of 256, so a worker's 2nd chunk is mid-run too.
+   * Batches of 250 rows, so batch 9 comes mid-run. The 3,000 blocks go to the
+   * workers in 12 source chunks of 256, so a worker's 2nd chunk is mid-run too.
    */
   const smallChunks = [...args, '--batch-rows', '250'];
 
   beforeAll(async () => {
-    f = await prepareSqliteCrashFixture({ blocks: 2000, days: 30, seed: 11 });
+    // 3,000 blocks: past threadsMinBlocks (2,500), so --threads > 1 does use workers.
+    f = await prepareSqliteCrashFixture({ blocks: 3000, days: 30, seed: 11 });
     await f.reset();
     const run = await spawnPopulate(f.target, f.scheduleId, { args });
     expect(run.stderr).toBe('');

@@ -33,7 +33,7 @@ describe('a failing worker thread rolls the populate back', () => {
       const threadsBefore = osThreads();
 
       process.env.TSI_FAULT = fault;
-      const error = await populateSchedule(store, scheduleId, { threads: 3, chunkRows: 50 }).catch((e: unknown) => e);
+      const error = await populateSchedule(store, scheduleId, { threads: 3, chunkRows: 50, threadsMinBlocks: 0 }).catch((e: unknown) => e);
       delete process.env.TSI_FAULT;
       expect(error).toBeInstanceOf(Error);
       expect((error as Error).message).toMatch(message);
@@ -41,7 +41,7 @@ describe('a failing worker thread rolls the populate back', () => {
       expect(osThreads()).toBe(threadsBefore);
 
       // Nothing is left locked or half-done: the next populate succeeds.
-      const summary = await populateSchedule(store, scheduleId, { threads: 3, chunkRows: 50 });
+      const summary = await populateSchedule(store, scheduleId, { threads: 3, chunkRows: 50, threadsMinBlocks: 0 });
       expect(summary.blocks).toBe(400);
       expect(await analyticsDigests(store.db, scheduleId)).not.toEqual(before);
     });
@@ -51,7 +51,7 @@ describe('a failing worker thread rolls the populate back', () => {
     await withStore(async (store) => {
       const { scheduleId } = await loadGeneratedSchedule(store, { blocks: 100, days: 2, seed: 5 });
       const threadsBefore = osThreads();
-      await populateSchedule(store, scheduleId, { threads: 4, chunkRows: 10 });
+      await populateSchedule(store, scheduleId, { threads: 4, chunkRows: 10, threadsMinBlocks: 0 });
       expect(osThreads()).toBe(threadsBefore);
     });
   });

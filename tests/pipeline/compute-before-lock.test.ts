@@ -21,7 +21,7 @@ describe('computing a schedule before the write lock', () => {
       const streamed = await analyticsDigests(store.db, scheduleId);
       for (const threads of [1, 2]) {
         await store.deleteAnalytics(scheduleId, [1, 2, 3]);
-        const summary = await populateSchedule(store, scheduleId, { threads }, undefined, { computeBeforeWriteLock: true });
+        const summary = await populateSchedule(store, scheduleId, { threads, threadsMinBlocks: 0 }, undefined, { computeBeforeWriteLock: true });
         expect(await analyticsDigests(store.db, scheduleId)).toEqual(streamed);
         expect(summary.fingerprint).toBe(await store.sourceFingerprint(scheduleId));
       }
@@ -38,7 +38,7 @@ describe('computing a schedule before the write lock', () => {
         expected.push(await analyticsDigests(store.db, id));
         await store.deleteAnalytics(id, [1, 2, 3]);
       }
-      const report = await backfill(store, { concurrency: 4, pipeline: { threads: 2 } });
+      const report = await backfill(store, { concurrency: 4, pipeline: { threads: 2, threadsMinBlocks: 0 } });
       expect(report.done).toEqual(ids);
       for (const [i, id] of ids.entries()) expect(await analyticsDigests(store.db, id)).toEqual(expected[i]);
     });

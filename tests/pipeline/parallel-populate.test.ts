@@ -19,7 +19,8 @@ import { insertSchedule, periodsJson, runCli, withStore, type HandBlock } from '
 async function populateEach(store: Store, scheduleId: number, threads: readonly number[], config: Partial<PipelineConfig>) {
   const runs: { digests: string[]; summary: PopulateSummary }[] = [];
   for (const t of threads) {
-    const summary = await populateSchedule(store, scheduleId, { ...config, threads: t });
+    // threadsMinBlocks 0: even a schedule of one block goes to the workers.
+    const summary = await populateSchedule(store, scheduleId, { ...config, threads: t, threadsMinBlocks: 0 });
     runs.push({ digests: await analyticsDigests(store.db, scheduleId), summary });
   }
   return runs;
@@ -97,7 +98,7 @@ describe('populate on worker threads writes what one thread writes', () => {
       const { scheduleId, blockIds } = await insertSchedule(store, blocks);
       const before = await analyticsDigests(store.db, scheduleId);
       for (const threads of [1, 4]) {
-        const error = await populateSchedule(store, scheduleId, { threads, chunkRows: 2 }).catch((e: unknown) => e);
+        const error = await populateSchedule(store, scheduleId, { threads, chunkRows: 2, threadsMinBlocks: 0 }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(BadInputError);
         expect((error as BadInputError).blockId).toBe(blockIds[7]);
         expect((error as Error).message).toContain(`schedule ${scheduleId}, block ${blockIds[7]}`);
@@ -125,7 +126,7 @@ describe('a chunk with a huge JSON value is parsed on the main thread, in its tu
 });
 
 describe('--threads on the command line (built dist/)', () => {
-  it('populates with worker threads, and rejects a count that is not a positive integer', async () => {
+  it('accepts a thread count, and rejects one that is not a positive integer', async () => {
     await withStore(async (store, path) => {
       const { scheduleId } = await insertSchedule(store, [{ json: periodsJson([[60000, 60000.5]]) }, { json: null }]);
       const run = runCli(['populate', '--db', path, '--schedule', String(scheduleId), '--threads', '3', '--json']);
