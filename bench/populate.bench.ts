@@ -34,6 +34,8 @@ export interface PopulateRunArgs {
   phases: readonly Phase[];
   /** Stored time-bin width; the pipeline default (60) when omitted. */
   binSeconds?: number;
+  /** Threads of the populate; the pipeline default when omitted. */
+  threads?: number;
 }
 
 export type PopulateRunResult = Pick<PopulateSummary, 'blocks' | 'periods' | 'jsonBytes' | 'seconds' | 'rowsWritten'>;
@@ -45,7 +47,7 @@ export type PopulateRunResult = Pick<PopulateSummary, 'blocks' | 'periods' | 'js
 export async function populateOnce(args: PopulateRunArgs): Promise<PopulateRunResult> {
   const store = await openStore(args.path);
   try {
-    const options = args.binSeconds === undefined ? { phases: args.phases } : { phases: args.phases, binSeconds: args.binSeconds };
+    const options = { phases: args.phases, binSeconds: args.binSeconds, threads: args.threads };
     const { blocks, periods, jsonBytes, seconds, rowsWritten } = await populateSchedule(store, args.scheduleId, options);
     return { blocks, periods, jsonBytes, seconds, rowsWritten };
   } finally {

@@ -8,7 +8,7 @@ import type { Phase } from '../sql/table-specs.js';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './config.js';
 import { ParameterError, UnknownScheduleError } from '../base/errors.js';
 import { silentLogger, type Logger } from '../base/logger.js';
-import { populateSchedule, validatePipelineConfig } from './populate.js';
+import { populateSchedule, validatePipelineConfig, type PopulateHow } from './populate.js';
 import { now } from '../base/run-metrics.js';
 
 /**
@@ -25,7 +25,10 @@ export interface BackfillOptions {
   /** @default 'missing' */
   mode?: BackfillMode;
   /**
-   * Schedules populated at once.
+   * Schedules populated at once. Past the store's writers (SQLite has one),
+   * schedules of up to COMPUTE_FIRST_MAX_BLOCKS blocks are computed before
+   * the write lock and written in a burst, so their computing overlaps.
+   * Each populate also uses `pipeline.threads` threads.
    * @default store.capabilities.maxConcurrentWrites (1 on SQLite, which has one writer)
    */
   concurrency?: number;
@@ -151,6 +154,8 @@ export async function backfill(store: Store, options: BackfillOptions = {}): Pro
   const staleClaimMs = options.staleClaimMs ?? DEFAULT_STALE_CLAIM_MS;
   const log = options.log ?? silentLogger;
   const claimsOutliveProcesses = store.capabilities.claimsOutliveProcesses;
+  // More schedules at once than the store has writers: compute each before taking the write lock, so one's computing overlaps another's writes.
+  const how: PopulateHow = { computeBeforeWriteLock: concurrency > store.capabilities.maxConcurrentWrites };
 
   const existing = (await store.db.selectFrom('schedules').select('schedule_id').orderBy('schedule_id').execute()).map((r) => Number(r.schedule_id));
   const known = new Set(existing);
@@ -215,7 +220,7 @@ export async function backfill(store: Store, options: BackfillOptions = {}): Pro
       if (!(await claim(scheduleId))) return skip(scheduleId, SKIP_HELD, slog);
       try {
         if (!(await stillNeeded(scheduleId))) return skip(scheduleId, SKIP_DONE_ELSEWHERE, slog);
-        const summary = await populateSchedule(store, scheduleId, config, log);
+        const summary = await populateSchedule(store, scheduleId, config, log, how);
         done.push(scheduleId);
         blocks += summary.blocks;
         reusedBlocks += summary.reusedBlocks;

@@ -3,12 +3,15 @@ import { BlockProcessor } from '../stages/core/block-processor.js';
 import type { Accumulator } from '../stages/core/block-facts.js';
 import { createPhase2Accumulator } from '../stages/core/phase2-accumulator.js';
 import type { Phase2Result } from '../stages/core/phase2-rows.js';
-import { createMinuteBinAccumulator, type MinuteBinsResult } from '../stages/core/minute-bin-accumulator.js';
+import { createMinuteBinAccumulator, type MergeableMinuteBinAccumulator, type MinuteBinsResult } from '../stages/core/minute-bin-accumulator.js';
+import type { BlockWorkerSetup } from '../stages/parallel/block-worker-messages.js';
+import { runBlocksInWorkers } from '../stages/parallel/parallel-blocks.js';
 import { blockSource } from '../stages/block-source.js';
 import { blockTransform } from '../stages/block-transform.js';
 import { analyticsSink, writeBatch } from '../stages/analytics-sink.js';
 import { withMigrateHint } from '../sql/missing-schema-error.js';
-import type { Store, SourceSnapshot } from '../sql/store.js';
+import type { AnalyticsReplaceTx, Store, SourceSnapshot, WriteTx } from '../sql/store.js';
+import { BufferedWrites } from '../stages/buffered-writes.js';
 import {
   ANALYTICS_RUNS, HEATMAP_BINS, PRIORITY_RATES, SUMMARY, TIME_METADATA, VISIBILITY_BINS,
 } from '../sql/table-specs.js';
@@ -39,6 +42,27 @@ export interface PopulateSummary {
 /** Up to this many bad block ids are stored with the run (all are returned). */
 const STORED_INVALID_IDS = 1000;
 
+/**
+ * Schedules of at most this many blocks can be computed before the write lock
+ * (`computeBeforeWriteLock`): their rows are held in memory until then
+ * (W10k's all-phase rows, the largest such, take about 40 MB).
+ */
+export const COMPUTE_FIRST_MAX_BLOCKS = 10_000;
+
+/** How a populate meets the store; the library default is the plain streaming populate. */
+export interface PopulateHow {
+  /**
+   * Read and compute a schedule of up to COMPUTE_FIRST_MAX_BLOCKS blocks
+   * before taking the store's write lock, then write it in one burst: on a
+   * one-writer store (SQLite) another populate's writes overlap this one's
+   * computing. The analytics are those of the read snapshot, whose
+   * fingerprint the run record stores, as always. Larger schedules stream
+   * under the lock.
+   * @default false
+   */
+  computeBeforeWriteLock?: boolean;
+}
+
 export function validatePipelineConfig(config: PipelineConfig): void {
   if (!Number.isInteger(config.nBins) || config.nBins < 1) throw new ParameterError('--bins', `must be a positive integer, got ${config.nBins}`);
   if (!Number.isInteger(config.binSeconds) || config.binSeconds <= 0 || config.binSeconds % 60 !== 0) {
@@ -47,6 +71,7 @@ export function validatePipelineConfig(config: PipelineConfig): void {
   if (config.phases.length === 0 || config.phases.some((p) => p !== 1 && p !== 2 && p !== 3)) {
     throw new ParameterError('--phases', `must be a list of 1, 2 and 3, got ${config.phases.join(',')}`);
   }
+  if (!Number.isInteger(config.threads) || config.threads < 1) throw new ParameterError('--threads', `must be a positive integer, got ${config.threads}`);
 }
 
 /**
@@ -60,6 +85,7 @@ export async function populateSchedule(
   scheduleId: number,
   options: Partial<PipelineConfig> = {},
   log: Logger = silentLogger,
+  how: PopulateHow = {},
 ): Promise<PopulateSummary> {
   // Keys given as undefined mean "the default", as if they were left out.
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
@@ -70,59 +96,57 @@ export async function populateSchedule(
   const metrics = newRunMetrics();
   const slog = log.child({ scheduleId });
 
-  const tx = await store.beginAnalyticsReplace(scheduleId, phases).catch((error: unknown) => {
-    throw withMigrateHint(error, store.description);
-  });
+  let tx: AnalyticsReplaceTx | undefined;
   let snapshot: SourceSnapshot | undefined;
+  let buffer: BufferedWrites | undefined;
   try {
+    if (!how.computeBeforeWriteLock) tx = await store.beginAnalyticsReplace(scheduleId, phases);
     snapshot = await store.openSource(scheduleId, { reuseFacts: config.reuse });
     slog.debug({ stage: 'source', blocks: snapshot.blockCount }, 'source snapshot open');
+    if (tx === undefined && snapshot.blockCount <= COMPUTE_FIRST_MAX_BLOCKS) buffer = new BufferedWrites();
+    else tx ??= await store.beginAnalyticsReplace(scheduleId, phases);
+    const out: WriteTx = buffer ?? tx!;
     const phase2 = phases.includes(2) ? createPhase2Accumulator({ nBins: config.nBins }) : undefined;
     const phase3 = phases.includes(3) ? createMinuteBinAccumulator({ binSeconds: config.binSeconds }) : undefined;
-    const accumulators = [phase2, phase3].filter((a) => a !== undefined) as Accumulator<unknown>[];
-    let processor!: BlockProcessor;
-    await pipeline(
-      blockSource(snapshot, config.chunkRows, metrics),
-      blockTransform((emit) => {
-        processor = new BlockProcessor({
-          scheduleId,
-          priorityMin: snapshot!.priorityMin ?? 0,
-          priorityMax: snapshot!.priorityMax ?? 0,
-          lenient: config.lenient,
-          writeBlockRows: phases.includes(1),
-          writeRanges: phases.includes(3),
-          factsEncoding: config.reuse ? store.capabilities.jsonDigestEncoding : null,
-          accumulators,
-          batchRows: config.batchRows,
-          metrics,
-          emit,
-        });
-        return processor;
-      }),
-      analyticsSink(tx, metrics),
-    );
+    const setup: BlockWorkerSetup = {
+      scheduleId,
+      priorityMin: snapshot.priorityMin ?? 0,
+      priorityMax: snapshot.priorityMax ?? 0,
+      lenient: config.lenient,
+      writeBlockRows: phases.includes(1),
+      writeRanges: phases.includes(3),
+      recordFacts: phase2 !== undefined,
+      binSeconds: phase3 ? config.binSeconds : null,
+      factsEncoding: config.reuse ? store.capabilities.jsonDigestEncoding : null,
+      batchRows: config.batchRows,
+    };
+    const invalid = config.threads === 1 || snapshot.blockCount < config.threadsMinBlocks
+      ? await processInline(snapshot, out, setup, config.chunkRows, [phase2, phase3], metrics)
+      : await processInWorkers(snapshot, out, setup, config, phase2, phase3, metrics);
 
     const t0 = now();
     const p2: Phase2Result | undefined = phase2?.finish() as Phase2Result | undefined;
     const p3: MinuteBinsResult | undefined = phase3?.finish() as MinuteBinsResult | undefined;
     metrics.seconds.finish += now() - t0;
     if (p2) {
-      await writeBatch(tx, objectRowsBatch(SUMMARY, scheduleId, [{ ...p2.summary, n_bins: config.nBins }]), metrics);
+      await writeBatch(out, objectRowsBatch(SUMMARY, scheduleId, [{ ...p2.summary, n_bins: config.nBins }]), metrics);
       for (const [table, rows] of [[PRIORITY_RATES, p2.priorityRates], [VISIBILITY_BINS, p2.visibilityBins], [HEATMAP_BINS, p2.heatmapBins]] as const) {
-        if (rows.length > 0) await writeBatch(tx, objectRowsBatch(table, scheduleId, rows), metrics);
+        if (rows.length > 0) await writeBatch(out, objectRowsBatch(table, scheduleId, rows), metrics);
       }
     }
     if (p3) {
-      await writeBatch(tx, objectRowsBatch(TIME_METADATA, scheduleId, [p3.metadata]), metrics);
-      for (const batch of timeBinBatches(scheduleId, config.binSeconds, p3.bins, config.batchRows)) await writeBatch(tx, batch, metrics);
+      await writeBatch(out, objectRowsBatch(TIME_METADATA, scheduleId, [p3.metadata]), metrics);
+      for (const batch of timeBinBatches(scheduleId, config.binSeconds, p3.bins, config.batchRows)) await writeBatch(out, batch, metrics);
     }
-    const invalid = processor.invalidBlockIds;
-    await writeBatch(tx, objectRowsBatch(ANALYTICS_RUNS, scheduleId, [{
-      phases: [...new Set([...tx.keptPhases, ...phases])].sort().join(','),
+    const writer = buffer ? await store.beginAnalyticsReplace(scheduleId, phases) : tx!;
+    tx = writer;
+    await buffer?.replayInto(writer, metrics);
+    await writeBatch(writer, objectRowsBatch(ANALYTICS_RUNS, scheduleId, [{
+      phases: [...new Set([...writer.keptPhases, ...phases])].sort().join(','),
       source_fingerprint: snapshot.fingerprint,
       // Phases kept from the previous run keep the settings they were computed with.
-      n_bins: phases.includes(2) ? config.nBins : (tx.keptNBins ?? config.nBins),
-      bin_duration_seconds: phases.includes(3) ? config.binSeconds : (tx.keptBinSeconds ?? config.binSeconds),
+      n_bins: phases.includes(2) ? config.nBins : (writer.keptNBins ?? config.nBins),
+      bin_duration_seconds: phases.includes(3) ? config.binSeconds : (writer.keptBinSeconds ?? config.binSeconds),
       block_count: metrics.blocksRead,
       invalid_block_count: invalid.length,
       invalid_block_ids: invalid.length > 0 ? JSON.stringify(invalid.slice(0, STORED_INVALID_IDS)) : null,
@@ -131,7 +155,7 @@ export async function populateSchedule(
 
     faultPoint('before-commit');
     const tc = now();
-    await tx.commit();
+    await writer.commit();
     metrics.seconds.commit += now() - tc;
     faultPoint('after-commit');
     await snapshot.close();
@@ -153,9 +177,47 @@ export async function populateSchedule(
     return summary;
   } catch (error) {
     // Cleanup must not hide the error that is on its way out.
-    await tx.rollback().catch((e: unknown) => slog.warn({ err: e }, 'rollback failed'));
+    await tx?.rollback().catch((e: unknown) => slog.warn({ err: e }, 'rollback failed'));
     await snapshot?.close().catch((e: unknown) => slog.warn({ err: e }, 'closing the source failed'));
     slog.debug({ err: error }, 'populate rolled back');
     throw withMigrateHint(error, store.description);
   }
+}
+
+type Accumulators = (Accumulator<unknown> | undefined)[];
+
+/** Today's one-thread path: source → transform → sink in one stream pipeline. Returns the invalid block ids. */
+async function processInline(
+  snapshot: SourceSnapshot, tx: WriteTx, setup: BlockWorkerSetup, chunkRows: number, accumulators: Accumulators, metrics: RunMetrics,
+): Promise<number[]> {
+  let processor!: BlockProcessor;
+  await pipeline(
+    blockSource(snapshot, chunkRows, metrics),
+    blockTransform((emit) => {
+      processor = new BlockProcessor({
+        ...setup,
+        accumulators: accumulators.filter((a) => a !== undefined),
+        metrics,
+        emit,
+      });
+      return processor;
+    }),
+    analyticsSink(tx, metrics),
+  );
+  return processor.invalidBlockIds;
+}
+
+/** Parse and accumulate in `threads - 1` worker threads; Phase 2 is fed here from their facts, Phase 3 merges their counts. */
+async function processInWorkers(
+  snapshot: SourceSnapshot, tx: WriteTx, setup: BlockWorkerSetup, config: PipelineConfig,
+  phase2: Accumulator<unknown> | undefined, phase3: MergeableMinuteBinAccumulator | undefined, metrics: RunMetrics,
+): Promise<number[]> {
+  const replayInto = phase2 ? [phase2] : [];
+  const inlineAccumulators = [phase2, phase3].filter((a) => a !== undefined);
+  const workers = config.threads - 1;
+  const result = await runBlocksInWorkers(snapshot, tx, { setup, workers, chunkRows: config.chunkRows, replayInto, inlineAccumulators, metrics });
+  const t0 = now();
+  for (const counts of result.minuteBins) phase3?.merge(counts);
+  metrics.seconds.finish += now() - t0;
+  return result.invalidBlockIds;
 }

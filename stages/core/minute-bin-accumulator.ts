@@ -28,6 +28,32 @@ export interface MinuteBinsResult {
   bins: MinuteBinColumns;
 }
 
+/**
+ * What a MinuteBinAccumulator has counted, for merging counts made on other
+ * threads: the difference arrays add up and the bounds combine, so a merge
+ * gives exactly the counts of one accumulator fed every block.
+ */
+export interface MinuteBinState {
+  totalBlocks: number;
+  blocksWithVisibility: number;
+  priorityMin: number;
+  priorityMax: number;
+  minMinute: number;
+  maxMinute: number;
+  /** Bin number of `counters[k][0]`. */
+  base: number;
+  /** The seven difference arrays (none before the first block with visibility). */
+  counters: Int32Array[];
+}
+
+/** A minute-bin accumulator whose counts can be moved between threads and merged. */
+export interface MergeableMinuteBinAccumulator extends Accumulator<MinuteBinsResult> {
+  /** The counts so far; the accumulator must not be used afterwards (the arrays are handed over). */
+  state(): MinuteBinState;
+  /** Adds another accumulator's counts (same `binSeconds`) to these. */
+  merge(other: MinuteBinState): void;
+}
+
 export interface MinuteBinOptions {
   /**
    * Width of a stored bin in seconds: a positive multiple of 60, so bin edges
@@ -56,7 +82,7 @@ export function assertBinSeconds(binSeconds: number): void {
  *
  * @throws RangeError when `binSeconds` is not a positive multiple of 60.
  */
-export function createMinuteBinAccumulator(options: MinuteBinOptions = {}): Accumulator<MinuteBinsResult> {
+export function createMinuteBinAccumulator(options: MinuteBinOptions = {}): MergeableMinuteBinAccumulator {
   const binSeconds = options.binSeconds ?? 60;
   assertBinSeconds(binSeconds);
   return new MinuteBinAccumulator(binSeconds);
@@ -67,7 +93,7 @@ const SCHEDULED = 5;
 const UNSCHEDULED = 6;
 const COUNTERS = 7; // total, q1..q4 (index = bucket), scheduled, unscheduled
 
-class MinuteBinAccumulator implements Accumulator<MinuteBinsResult> {
+class MinuteBinAccumulator implements MergeableMinuteBinAccumulator {
   private readonly minutesPerBin: number;
   private readonly grid: DifferenceGrid;
   private readonly addRuns: RunAdder;
@@ -110,6 +136,29 @@ class MinuteBinAccumulator implements Accumulator<MinuteBinsResult> {
     const bucket = counters[block.priorityBucket];
     const status = counters[block.isScheduled ? SCHEDULED : UNSCHEDULED];
     this.addRuns(ranges, n, total, bucket, status, this.grid.base);
+  }
+
+  state(): MinuteBinState {
+    return {
+      totalBlocks: this.totalBlocks,
+      blocksWithVisibility: this.blocksWithVisibility,
+      priorityMin: this.priorityMin,
+      priorityMax: this.priorityMax,
+      minMinute: this.minMinute,
+      maxMinute: this.maxMinute,
+      base: this.grid.base,
+      counters: this.grid.counters,
+    };
+  }
+
+  merge(other: MinuteBinState): void {
+    this.totalBlocks += other.totalBlocks;
+    this.blocksWithVisibility += other.blocksWithVisibility;
+    this.priorityMin = Math.min(this.priorityMin, other.priorityMin);
+    this.priorityMax = Math.max(this.priorityMax, other.priorityMax);
+    this.minMinute = Math.min(this.minMinute, other.minMinute);
+    this.maxMinute = Math.max(this.maxMinute, other.maxMinute);
+    this.grid.add(other.base, other.counters);
   }
 
   finish(): MinuteBinsResult {
@@ -276,6 +325,30 @@ class DifferenceGrid {
     });
     this.base = newBase;
     this.length = newLength;
+  }
+
+  /**
+   * Adds difference arrays that start at bin `base` to these. The first
+   * arrays are adopted as they are, and only non-zero entries are added:
+   * pages of a sparse grid that were never written stay unallocated (a
+   * schedule spanning 160 years has a 2.4 GB grid of which a few pages are used).
+   */
+  add(base: number, counters: Int32Array[]): void {
+    const length = counters[0]?.length ?? 0;
+    if (length === 0) return;
+    if (this.length === 0) {
+      this.base = base;
+      this.length = length;
+      this.counters = counters;
+      return;
+    }
+    this.ensure(base, base + length - 1);
+    const offset = base - this.base;
+    for (let k = 0; k < COUNTERS; k++) {
+      const into = this.counters[k];
+      const from = counters[k];
+      for (let i = 0; i < length; i++) if (from[i] !== 0) into[offset + i] += from[i];
+    }
   }
 
   /**

@@ -110,7 +110,9 @@ async function blockRow(store: SqliteStore, blockId: number) {
   return store.db.selectFrom('schedule_blocks_analytics').selectAll().where('scheduling_block_id', '=', blockId).executeTakeFirstOrThrow();
 }
 
-describe('bad visibility JSON: strict rejects it, lenient flags the block (visibility_invalid = 1)', () => {
+// Also on worker threads (threadsMinBlocks 0: three blocks are enough to use them).
+describe.each([1, 3])('bad visibility JSON, %i thread(s): strict rejects it, lenient flags the block (visibility_invalid = 1)', (threads) => {
+  const threading = { threads, threadsMinBlocks: 0 };
   it.each(BAD)('$name', async ({ json, problem }) => {
     await withStore(async (store, path) => {
       const { scheduleId, blockB } = await threeBlocks(store);
@@ -119,7 +121,7 @@ describe('bad visibility JSON: strict rejects it, lenient flags the block (visib
       setJson(path, blockB, json);
 
       // Strict: an error naming schedule, block and problem, and the previous analytics untouched.
-      const error = await populateSchedule(store, scheduleId).then(() => undefined, (e: unknown) => e);
+      const error = await populateSchedule(store, scheduleId, threading).then(() => undefined, (e: unknown) => e);
       expect(error).toBeInstanceOf(BadInputError);
       const bad = error as BadInputError;
       expect([bad.scheduleId, bad.blockId, bad.problem]).toEqual([scheduleId, blockB, problem]);
@@ -127,7 +129,7 @@ describe('bad visibility JSON: strict rejects it, lenient flags the block (visib
       expect(await analyticsDigests(store.db, scheduleId)).toEqual(before);
 
       // Lenient: B is flagged, not impossible, counted, and reported by id; its visibility counts nowhere.
-      const summary = await populateSchedule(store, scheduleId, { lenient: true });
+      const summary = await populateSchedule(store, scheduleId, { ...threading, lenient: true });
       expect(summary.invalidBlockIds).toEqual([blockB]);
       expect(summary.blocks).toBe(3);
       const b = await blockRow(store, blockB);

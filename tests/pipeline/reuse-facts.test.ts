@@ -10,11 +10,15 @@ import { ALL_PHASES } from '../../sql/table-specs.js';
 import { analyticsDigests } from '../faults/crash-harness.js';
 import { insertSchedule, periodsJson, withStore } from '../helpers.js';
 
-/** A populate with reuse writes what a full recomputation writes: table by table, digested. */
-async function expectReuseEqualsFull(store: Store, scheduleId: number): Promise<{ reused: number }> {
-  const summary = await populateSchedule(store, scheduleId);
+/**
+ * A populate with reuse (on `threads` threads; threadsMinBlocks 0, so a small
+ * schedule uses them) writes what a full one-thread recomputation writes:
+ * table by table, digested.
+ */
+async function expectReuseEqualsFull(store: Store, scheduleId: number, threads = 1): Promise<{ reused: number }> {
+  const summary = await populateSchedule(store, scheduleId, { threads, threadsMinBlocks: 0 });
   const withReuse = await analyticsDigests(store.db, scheduleId);
-  await populateSchedule(store, scheduleId, { reuse: false });
+  await populateSchedule(store, scheduleId, { reuse: false, threads: 1 });
   expect(withReuse).toEqual(await analyticsDigests(store.db, scheduleId));
   return { reused: summary.reusedBlocks };
 }
@@ -74,11 +78,11 @@ async function applyEdit(store: Store, scheduleId: number, e: Edit): Promise<voi
 }
 
 describe('reuse of visibility facts: the same tables as a full recomputation', () => {
-  it('over random pools, variants, edits (JSON, windows, priorities) and orders of populates', async () => {
+  it('over random pools, variants, edits (JSON, windows, priorities), orders of populates and threads', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 1000 }),
-        fc.array(fc.record({ target: fc.nat(2), edits: fc.array(edit, { maxLength: 3 }) }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.record({ target: fc.nat(2), threads: fc.constantFrom(1, 3), edits: fc.array(edit, { maxLength: 3 }) }), { minLength: 1, maxLength: 5 }),
         async (seed, steps) => {
           await withStore(async (store) => {
             const { scheduleId: s } = await loadGeneratedSchedule(store, { blocks: 40, days: 3, seed });
@@ -89,7 +93,7 @@ describe('reuse of visibility facts: the same tables as a full recomputation', (
             for (const step of steps) {
               const target = schedules[step.target];
               for (const e of step.edits) await applyEdit(store, target, e);
-              const { reused } = await expectReuseEqualsFull(store, target);
+              const { reused } = await expectReuseEqualsFull(store, target, step.threads);
               // Facts are stored by the first populate and shared by every schedule of the pool.
               if (populatedOnce && step.edits.length === 0) expect(reused).toBeGreaterThan(0);
               populatedOnce = true;

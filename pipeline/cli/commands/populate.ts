@@ -1,5 +1,5 @@
 import { openStore } from '../../../sql/create-store.js';
-import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from '../../config.js';
+import { DEFAULT_PIPELINE_CONFIG, MAX_DEFAULT_THREADS, type PipelineConfig } from '../../config.js';
 import { populateSchedule } from '../../populate.js';
 import { isPositiveInteger, numberOption, phasesOption, requiredId, writeJson, type Command, type CommandArgs } from '../command.js';
 import { peakRssMb, populateReport } from '../format.js';
@@ -12,6 +12,7 @@ export const PIPELINE_OPTIONS: Command['options'] = {
   'bin-seconds': { type: 'string', valueName: 'S', description: `width of the stored visibility time bins, a multiple of 60 (default ${DEFAULT_PIPELINE_CONFIG.binSeconds})` },
   'no-reuse': { type: 'boolean', description: "parse every block's JSON: neither use nor store the visibility facts of unchanged blocks (same output)" },
   'batch-rows': { type: 'string', valueName: 'N', description: `rows per insert batch (default ${DEFAULT_PIPELINE_CONFIG.batchRows})` },
+  threads: { type: 'string', valueName: 'N', description: `threads per populate: 1 runs on the main thread; N > 1 adds N-1 worker threads that parse and accumulate, same results (default ${DEFAULT_PIPELINE_CONFIG.threads}: the cores, at most ${MAX_DEFAULT_THREADS})` },
 };
 
 export function pipelineConfigFromArgs(args: CommandArgs): Partial<PipelineConfig> {
@@ -23,13 +24,14 @@ export function pipelineConfigFromArgs(args: CommandArgs): Partial<PipelineConfi
     binSeconds: numberOption(args, 'bin-seconds', d.binSeconds, (n) => isPositiveInteger(n) && n % 60 === 0, 'must be a positive multiple of 60'),
     batchRows: numberOption(args, 'batch-rows', d.batchRows, isPositiveInteger, 'must be a positive integer'),
     reuse: args.values['no-reuse'] !== true,
+    threads: numberOption(args, 'threads', d.threads, isPositiveInteger, 'must be a positive integer'),
   };
 }
 
 export const populateCommand: Command = {
   name: 'populate',
   summary: "Recompute one schedule's analytics in one streaming pass and one transaction.",
-  usage: '--schedule ID [--lenient] [--no-reuse] [--phases 1,2,3] [--bins N] [--bin-seconds S]',
+  usage: '--schedule ID [--lenient] [--no-reuse] [--phases 1,2,3] [--bins N] [--bin-seconds S] [--threads N]',
   details: [
     "The old analytics of the selected phases are replaced atomically: readers see the old rows or the new ones, and any failure leaves the old ones untouched.",
     'Bad visibility JSON fails the schedule with an error naming the block (exit 1) unless --lenient.',

@@ -1,0 +1,60 @@
+import type { PackedBlockFacts } from '../core/block-facts-columns.js';
+import type { MinuteBinState } from '../core/minute-bin-accumulator.js';
+import type { PackedSourceChunk } from '../core/source-chunk-codec.js';
+import type { PackedTableBatch } from '../core/table-batch-codec.js';
+import type { JsonDigestEncoding } from '../../sql/visibility-facts.js';
+
+/*
+ * What the main thread and a block worker say to each other. Every bulky
+ * field is a typed array whose buffer is transferred with the message.
+ */
+
+/** A worker's `workerData`: what its BlockProcessor needs. */
+export interface BlockWorkerSetup {
+  scheduleId: number;
+  priorityMin: number;
+  priorityMax: number;
+  lenient: boolean;
+  writeBlockRows: boolean;
+  writeRanges: boolean;
+  /** Record the facts Phase 2 needs, for the main thread to replay. */
+  recordFacts: boolean;
+  /** Count minute bins of this width (Phase 3); null when Phase 3 is not computed. */
+  binSeconds: number | null;
+  /** Digest encoding of the visibility facts written for parsed blocks; null: none (--no-reuse). */
+  factsEncoding: JsonDigestEncoding | null;
+  batchRows: number;
+}
+
+export type ToWorker =
+  | { type: 'chunk'; chunk: PackedSourceChunk }
+  | { type: 'finish' };
+
+/** The counters of one chunk, added to the run's metrics on the main thread. */
+export interface ChunkCounts {
+  blocksRead: number;
+  blocksParsed: number;
+  periodsParsed: number;
+  jsonBytes: number;
+  invalidBlocks: number;
+  parseSeconds: number;
+  accumulateSeconds: number;
+}
+
+export interface ChunkDone {
+  type: 'chunk';
+  batches: PackedTableBatch[];
+  facts: PackedBlockFacts | null;
+  invalidBlockIds: number[];
+  counts: ChunkCounts;
+}
+
+/** A failure on one block: bad input keeps its fields so the main thread can throw the same BadInputError. */
+export type WorkerFailure =
+  | { kind: 'bad-input'; scheduleId: number; blockId: number; problem: string }
+  | { kind: 'error'; blockId: number | null; message: string; stack: string | undefined };
+
+export type FromWorker =
+  | ChunkDone
+  | { type: 'chunk-failed'; failure: WorkerFailure }
+  | { type: 'finished'; batches: PackedTableBatch[]; phase3: MinuteBinState | null };

@@ -1,0 +1,141 @@
+import { Worker } from 'node:worker_threads';
+import { BadInputError } from '../../base/errors.js';
+import type { MinuteBinState } from '../core/minute-bin-accumulator.js';
+import { packSourceChunk, sourceChunkTransfers } from '../core/source-chunk-codec.js';
+import type { PackedTableBatch } from '../core/table-batch-codec.js';
+import type { SourceBlockRow } from '../../sql/store.js';
+import type { BlockWorkerSetup, ChunkDone, FromWorker, ToWorker, WorkerFailure } from './block-worker-messages.js';
+
+/**
+ * The worker script. Under vitest this module runs from its .ts source,
+ * which a worker thread cannot load, so tests use the build (`npm test`
+ * builds first).
+ */
+function workerScript(): URL {
+  if (import.meta.url.endsWith('.ts')) return new URL('../../dist/stages/parallel/block-worker.js', import.meta.url);
+  return new URL('./block-worker.js', import.meta.url);
+}
+
+/**
+ * A worker's heap stays small: it holds a few chunks' strings at a time. The
+ * limits make V8 collect before its heap grows (W100k peak RSS with one
+ * worker: 247 MB without them, 218 MB with). Minute-bin arrays and message
+ * buffers live outside the heap and do not count.
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
+
+interface Waiting {
+  resolve(value: FromWorker): void;
+  reject(error: Error): void;
+  /** Blocks of the chunk, to name in an error if the worker dies on it. */
+  firstBlockId: number | null;
+  lastBlockId: number | null;
+}
+
+/** One worker thread and the answers it owes, oldest first (a worker answers in order). */
+class BlockWorker {
+  readonly #worker: Worker;
+  readonly #waiting: Waiting[] = [];
+  readonly #exited: Promise<void>;
+  #failure: Error | undefined;
+  /** Set once the worker was told to finish (it then exits by itself) or is being terminated. */
+  #stopping = false;
+
+  constructor(setup: BlockWorkerSetup, readonly index: number) {
+    this.#worker = new Worker(workerScript(), { workerData: setup, resourceLimits: WORKER_LIMITS });
+    this.#worker.on('message', (message: FromWorker) => this.#waiting.shift()?.resolve(message));
+    this.#worker.on('error', (error) => this.#fail(setup.scheduleId, `threw: ${error.message}`));
+    this.#exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));
+    this.#worker.on('exit', (code) => {
+      if (!this.#stopping || this.#waiting.length > 0) this.#fail(setup.scheduleId, `exited with code ${code}`);
+    });
+  }
+
+  /** Asks for the worker's last answer; the worker then exits by itself. */
+  finish(): Promise<FromWorker> {
+    this.#stopping = true;
+    return this.ask({ type: 'finish' }, [], null);
+  }
+
+  ask(message: ToWorker, transfer: ArrayBuffer[], blockIds: [number, number] | null): Promise<FromWorker> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ resolve, reject, firstBlockId: blockIds?.[0] ?? null, lastBlockId: blockIds?.[1] ?? null });
+      this.#worker.postMessage(message, transfer);
+    });
+  }
+
+  /**
+   * Ends the worker: waits for a finished worker's own exit, terminates any
+   * other. A worker that exits by itself first drains its V8 background
+   * tasks; terminating one while it still compiles in the background
+   * aborted the whole process on Node 20 (NodePlatform::ForIsolate assertion).
+   */
+  async stop(): Promise<void> {
+    if (this.#stopping && this.#failure === undefined) return this.#exited;
+    this.#stopping = true;
+    await this.#worker.terminate();
+  }
+
+  #fail(scheduleId: number, what: string): void {
+    const first = this.#waiting[0];
+    const where = first?.firstBlockId == null ? '' : ` while processing blocks ${first.firstBlockId}–${first.lastBlockId}`;
+    this.#failure ??= new Error(`schedule ${scheduleId}: worker thread ${this.index} ${what}${where}; the populate was rolled back (run again; with --threads 1 it runs without worker threads)`);
+    for (const w of this.#waiting.splice(0)) w.reject(this.#failure);
+  }
+}
+
+/** The outcome of one chunk, in the order chunks were submitted. */
+export type ChunkResult = ChunkDone;
+
+/**
+ * Parallel parse and accumulate: chunks go to the workers round-robin and
+ * their answers come back as promises the caller awaits in submission order.
+ * `terminate()` must be called in a `finally`: no worker outlives its populate.
+ */
+export class BlockWorkerPool {
+  readonly #workers: BlockWorker[];
+  readonly #scheduleId: number;
+  #next = 0;
+
+  constructor(setup: BlockWorkerSetup, workers: number) {
+    this.#scheduleId = setup.scheduleId;
+    this.#workers = Array.from({ length: workers }, (_, i) => new BlockWorker(setup, i + 1));
+  }
+
+  get size(): number {
+    return this.#workers.length;
+  }
+
+  /** Sends a chunk to the next worker; the promise rejects with the chunk's error (BadInputError for bad JSON). */
+  submit(rows: readonly SourceBlockRow[]): Promise<ChunkResult> {
+    const worker = this.#workers[this.#next];
+    this.#next = (this.#next + 1) % this.#workers.length;
+    const chunk = packSourceChunk(rows);
+    const ids: [number, number] | null = rows.length === 0 ? null : [rows[0].blockId, rows[rows.length - 1].blockId];
+    return worker.ask({ type: 'chunk', chunk }, sourceChunkTransfers(chunk), ids).then((answer) => {
+      if (answer.type === 'chunk') return answer;
+      if (answer.type === 'chunk-failed') throw this.#error(answer.failure);
+      throw new Error(`worker answered a chunk with ${answer.type}`);
+    });
+  }
+
+  /** Each worker's last batches and minute-bin counts, after every chunk was answered. */
+  async finish(): Promise<{ batches: PackedTableBatch[]; minuteBins: MinuteBinState[] }> {
+    const answers = await Promise.all(this.#workers.map((w) => w.finish()));
+    const finished = answers.flatMap((a) => (a.type === 'finished' ? [a] : []));
+    return { batches: finished.flatMap((a) => a.batches), minuteBins: finished.flatMap((a) => (a.phase3 ? [a.phase3] : [])) };
+  }
+
+  async terminate(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.stop()));
+  }
+
+  #error(failure: WorkerFailure): Error {
+    if (failure.kind === 'bad-input') return new BadInputError(failure.scheduleId, failure.blockId, failure.problem);
+    const block = failure.blockId === null ? '' : `, block ${failure.blockId}`;
+    const error = new Error(`schedule ${this.#scheduleId}${block}: ${failure.message}`);
+    if (failure.stack) error.stack = `${error.message}\n(in a worker thread) ${failure.stack}`;
+    return error;
+  }
+}

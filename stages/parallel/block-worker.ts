@@ -1,0 +1,113 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { BadInputError } from '../../base/errors.js';
+import { faultPoint } from '../../base/fault-injection.js';
+import { newRunMetrics } from '../../base/run-metrics.js';
+import { BlockFactsRecorder, blockFactsTransfers } from '../core/block-facts-columns.js';
+import type { Accumulator } from '../core/block-facts.js';
+import { BlockProcessor } from '../core/block-processor.js';
+import { createMinuteBinAccumulator } from '../core/minute-bin-accumulator.js';
+import type { TableBatch } from '../core/row-batcher.js';
+import { unpackSourceChunk, type PackedSourceChunk } from '../core/source-chunk-codec.js';
+import { packTableBatch, tableBatchTransfers, type PackedTableBatch } from '../core/table-batch-codec.js';
+import type { BlockWorkerSetup, ChunkDone, FromWorker, ToWorker, WorkerFailure } from './block-worker-messages.js';
+
+/*
+ * A worker thread of a parallel populate: parses and accumulates the chunks
+ * of source rows the main thread sends, answering each with its block facts
+ * and the table batches that filled up, and at the end with the partial
+ * batches and its minute-bin counts. Chunks are answered in the order they came.
+ */
+
+const setup = workerData as BlockWorkerSetup;
+const port = parentPort!;
+const metrics = newRunMetrics();
+const batches: TableBatch[] = [];
+const phase3 = setup.binSeconds === null ? undefined : createMinuteBinAccumulator({ binSeconds: setup.binSeconds });
+const facts = setup.recordFacts ? new BlockFactsRecorder() : undefined;
+const processor = new BlockProcessor({
+  scheduleId: setup.scheduleId,
+  priorityMin: setup.priorityMin,
+  priorityMax: setup.priorityMax,
+  lenient: setup.lenient,
+  writeBlockRows: setup.writeBlockRows,
+  writeRanges: setup.writeRanges,
+  factsEncoding: setup.factsEncoding,
+  accumulators: [phase3, facts].filter((a) => a !== undefined) as Accumulator<unknown>[],
+  batchRows: setup.batchRows,
+  metrics,
+  emit: (batch) => batches.push(batch),
+});
+
+function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+function processChunk(chunk: PackedSourceChunk): void {
+  const rows = unpackSourceChunk(chunk);
+  let blockId: number | null = null;
+  try {
+    for (let i = 0; i < rows.length; i++) {
+      blockId = rows[i].blockId;
+      // Reached as the worker starts on each chunk's first block.
+      if (i === 0) faultPoint('worker-chunk');
+      processor.process(rows[i]);
+    }
+  } catch (error) {
+    batches.length = 0;
+    facts?.take();
+    send({ type: 'chunk-failed', failure: describeFailure(error, blockId) });
+    return;
+  }
+  const invalid = processor.invalidBlockIds.splice(0);
+  const packed = takeBatches();
+  const recorded = facts?.take() ?? null;
+  const done: ChunkDone = {
+    type: 'chunk',
+    batches: packed,
+    facts: recorded,
+    invalidBlockIds: invalid,
+    counts: takeCounts(),
+  };
+  send(done, [...packed.flatMap(tableBatchTransfers), ...(recorded ? blockFactsTransfers(recorded) : [])]);
+}
+
+/** The batches that filled up since the last answer, packed. */
+function takeBatches(): PackedTableBatch[] {
+  return batches.splice(0).map(packTableBatch);
+}
+
+function takeCounts(): ChunkDone['counts'] {
+  const counts = {
+    blocksRead: metrics.blocksRead,
+    blocksParsed: metrics.blocksParsed,
+    periodsParsed: metrics.periodsParsed,
+    jsonBytes: metrics.jsonBytes,
+    invalidBlocks: metrics.invalidBlocks,
+    parseSeconds: metrics.seconds.parse,
+    accumulateSeconds: metrics.seconds.accumulate,
+  };
+  metrics.blocksRead = metrics.blocksParsed = metrics.periodsParsed = metrics.jsonBytes = metrics.invalidBlocks = 0;
+  metrics.seconds.parse = metrics.seconds.accumulate = 0;
+  return counts;
+}
+
+function describeFailure(error: unknown, blockId: number | null): WorkerFailure {
+  if (error instanceof BadInputError) return { kind: 'bad-input', scheduleId: error.scheduleId, blockId: error.blockId, problem: error.problem };
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { kind: 'error', blockId, message: e.message, stack: e.stack };
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'chunk') {
+    processChunk(message.chunk);
+    return;
+  }
+  // Batches fill up across chunks (every batch but the last of each table has batchRows rows); the rest goes now.
+  processor.flush();
+  const rest = takeBatches();
+  const state = phase3?.state() ?? null;
+  const transfers = [...rest.flatMap(tableBatchTransfers), ...(state ? (state.counters.map((c) => c.buffer) as ArrayBuffer[]) : [])];
+  send({ type: 'finished', batches: rest, phase3: state }, transfers);
+  // Nothing else keeps the thread alive: it exits, draining its V8 tasks first.
+  port.close();
+});
