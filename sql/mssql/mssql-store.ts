@@ -249,18 +249,18 @@ export class MssqlStore implements Store {
    */
   #writeTx(transaction: mssql.Transaction, buffer: MssqlWriteBuffer): WriteTx {
     let done = false;
-    const facts = new MssqlFactsBuffer();
+    const facts = new MssqlFactsBuffer(this.db, transaction);
     return {
       insert: async (table, batch) => {
         if (done) throw new TsiError('write transaction already finished');
-        if (table.upsert) facts.add(batch);
+        if (table.upsert) await facts.add(batch);
         else await buffer.add(table, batch);
       },
       commit: async () => {
         if (done) throw new TsiError('write transaction already finished');
         done = true;
         try {
-          await facts.mergeInto(transaction, this.db, this.#lockTimeoutMs);
+          await facts.mergeInto(this.#lockTimeoutMs);
           await buffer.flushAll();
           await transaction.commit();
         } catch (error) {

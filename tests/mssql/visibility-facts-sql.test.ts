@@ -1,7 +1,7 @@
 import mssql from 'mssql';
 import { describe, expect, it } from 'vitest';
 import { mssqlKysely } from '../../sql/mssql/mssql-driver.js';
-import { mergeFactsStatements } from '../../sql/mssql/mssql-facts-merge.js';
+import { CREATE_STAGING, mergeStagedFacts, stageFactsStatements } from '../../sql/mssql/mssql-facts-merge.js';
 import { MSSQL_MAX_PARAMETERS } from '../../sql/mssql/mssql-row-writer.js';
 import { selectSourceBlocksWithFactsMssql } from '../../sql/queries/source-blocks.js';
 import { deleteUnusedFacts } from '../../sql/queries/visibility-facts.js';
@@ -9,6 +9,7 @@ import { VISIBILITY_FACTS } from '../../sql/table-specs.js';
 
 // Compiling needs no server: the pool is never connected.
 const db = mssqlKysely(new mssql.ConnectionPool({ server: 'localhost' }));
+const WIDTH = VISIBILITY_FACTS.columns.length;
 
 describe('the T-SQL of visibility facts', () => {
   it('digests the JSON on the server and sends it only for blocks without matching facts', () => {
@@ -25,20 +26,23 @@ describe('the T-SQL of visibility facts', () => {
     expect(q.parameters).toEqual([42]);
   });
 
-  it('upserts facts with MERGE … WITH (HOLDLOCK) in block-id order, writing only missing or changed ones, within the parameter limit', () => {
+  it('stages facts rows in a session temporary table, within the parameter limit', () => {
+    expect(CREATE_STAGING).toMatch(/^CREATE TABLE #tsi_visibility_facts \(\n  scheduling_block_id BIGINT NOT NULL PRIMARY KEY, json_digest BINARY\(32\) NOT NULL,/);
     const row = (id: number) => [id, Buffer.alloc(32, id), 100 + id, id, id / 3, 1, Buffer.from([id])];
-    const ids = Array.from({ length: 700 }, (_, i) => 700 - i);
-    const statements = mergeFactsStatements(db, ids.map(row));
-    const perStatement = Math.floor(MSSQL_MAX_PARAMETERS / VISIBILITY_FACTS.columns.length);
-    expect(statements.map((s) => s.parameters.length / VISIBILITY_FACTS.columns.length)).toEqual([perStatement, perStatement, 700 - 2 * perStatement]);
-    expect(statements.every((s) => s.parameters.length <= MSSQL_MAX_PARAMETERS)).toBe(true);
-    const blockIds = statements.flatMap((s) => s.parameters.filter((_, i) => i % VISIBILITY_FACTS.columns.length === 0));
-    expect(blockIds).toEqual([...ids].sort((a, b) => a - b));
-    const text = statements[0].sql;
-    expect(text).toMatch(/^MERGE \[analytics\]\.\[block_visibility_facts\] WITH \(HOLDLOCK\) AS f\nUSING \(VALUES \(@1, @2, @3, @4, @5, @6, @7\), \(@8,/);
+    const statements = stageFactsStatements(db, Array.from({ length: 700 }, (_, i) => row(i + 1)));
+    const perStatement = Math.floor(MSSQL_MAX_PARAMETERS / WIDTH);
+    expect(statements.map((s) => s.parameters.length / WIDTH)).toEqual([perStatement, perStatement, 700 - 2 * perStatement]);
+    expect(statements[0].sql).toMatch(/^INSERT INTO #tsi_visibility_facts \("scheduling_block_id", "json_digest", "json_length", "period_count", "union_hours", "range_count", "minute_ranges"\) VALUES \(@1, @2, @3, @4, @5, @6, @7\), \(@8,/);
+    expect(statements[2].parameters.slice(0, WIDTH)).toEqual(row(2 * perStatement + 1));
+  });
+
+  it('merges the staged facts WITH (HOLDLOCK), writing only missing or changed ones, then drops the staging table', () => {
+    const text = mergeStagedFacts(db);
+    expect(text).toMatch(/^MERGE \[analytics\]\.\[block_visibility_facts\] WITH \(HOLDLOCK\) AS f\nUSING #tsi_visibility_facts AS v\n/);
     expect(text).toContain('ON f.scheduling_block_id = v.scheduling_block_id');
     expect(text).toContain('WHEN MATCHED AND (f.json_digest <> v.json_digest OR f.json_length <> v.json_length) THEN UPDATE SET f."json_digest" = v."json_digest", ');
     expect(text).toContain('WHEN NOT MATCHED THEN INSERT ("scheduling_block_id", "json_digest", "json_length", "period_count", "union_hours", "range_count", "minute_ranges")');
+    expect(text).toMatch(/;\nDROP TABLE #tsi_visibility_facts;$/);
   });
 
   it('cleans up only facts that no schedule with analytics links', () => {
