@@ -7,8 +7,8 @@ import { populateSchedule } from '../../pipeline/populate.js';
 import { loadVariantSchedule } from '../../pipeline/variant-schedule.js';
 import type { Store } from '../../sql/store.js';
 import { ALL_PHASES } from '../../sql/table-specs.js';
-import { analyticsDigests } from '../faults/crash-harness.js';
-import { insertSchedule, periodsJson, withStore } from '../helpers.js';
+import { analyticsDigests, spawnPopulate } from '../faults/crash-harness.js';
+import { insertSchedule, periodsJson, runCli, withStore } from '../helpers.js';
 
 /**
  * A populate with reuse (on `threads` threads; threadsMinBlocks 0, so a small
@@ -172,6 +172,27 @@ describe('bad visibility JSON with reuse: as without it, also when seen before',
       expect((await populateSchedule(store, scheduleId, { lenient: true })).invalidBlockIds).toEqual([blockIds[1]]);
     });
   });
+});
+
+describe('populates of schedules sharing blocks at once', () => {
+  it('in two processes: both commit, each block has one fact, and both equal a full recomputation', async () => {
+    await withStore(async (store, path) => {
+      const { scheduleId: s } = await loadGeneratedSchedule(store, { blocks: 300, days: 3, seed: 5 });
+      const v = (await loadVariantSchedule(store, { variantOf: s, seed: 1 })).scheduleId;
+      const runs = await Promise.all([spawnPopulate(path, s), spawnPopulate(path, v)]);
+      expect(runs.map((r) => [r.code, r.stderr])).toEqual([[0, ''], [0, '']]);
+      const withJson = Number((await store.db.selectFrom('scheduling_blocks').select((eb) => eb.fn.countAll().as('n')).where('visibility_periods_json', 'is not', null).executeTakeFirstOrThrow()).n);
+      expect(await factsCount(store)).toBe(withJson);
+      for (const id of [s, v]) {
+        const digests = await analyticsDigests(store.db, id);
+        await populateSchedule(store, id, { reuse: false });
+        expect(await analyticsDigests(store.db, id)).toEqual(digests);
+      }
+      // Through the CLI: --no-reuse parses every block, the default reuses them all.
+      const cli = (...args: string[]) => JSON.parse(runCli(['populate', '--db', path, '--schedule', String(s), '--json', ...args]).stdout);
+      expect([cli('--no-reuse').reusedBlocks, cli().parsedBlocks, cli().reusedBlocks]).toEqual([0, 0, withJson]);
+    });
+  }, 60_000);
 });
 
 describe('facts cleanup', () => {
