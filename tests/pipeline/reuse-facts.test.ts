@@ -110,23 +110,25 @@ describe('reuse of visibility facts: the same tables as a full recomputation', (
       const { scheduleId, blockIds } = await insertSchedule(store, [
         { json: periodsJson([[60000, 60001]]) },
         { json: periodsJson([[60000.5, 60002], [60001, 60003]]), scheduled: [60000.5, 60000.6] },
+        { json: ' [ ] ' },
+        { json: null },
       ]);
       const first = await populateSchedule(store, scheduleId);
-      expect([first.reusedBlocks, first.parsedBlocks]).toEqual([0, 2]);
-      expect(await factsCount(store)).toBe(2);
+      expect([first.reusedBlocks, first.parsedBlocks]).toEqual([0, 3]);
+      expect(await factsCount(store)).toBe(3);
       const hours = async () => (await store.db.selectFrom('schedule_blocks_analytics').select('total_visibility_hours').where('scheduling_block_id', '=', blockIds[0]).executeTakeFirstOrThrow()).total_visibility_hours;
       expect(await hours()).toBe(24);
 
       // The facts are what a reuse serves: tampering with one shows in the output.
       await store.db.updateTable('block_visibility_facts').set({ union_hours: 99 }).where('scheduling_block_id', '=', blockIds[0]).execute();
       const second = await populateSchedule(store, scheduleId);
-      expect([second.reusedBlocks, second.parsedBlocks]).toEqual([2, 0]);
+      expect([second.reusedBlocks, second.parsedBlocks]).toEqual([3, 0]);
       expect(await hours()).toBe(99);
 
       // An edit of the same length (another digest) and one of another length are both parsed again.
       await setJson(store, blockIds[0], periodsJson([[60000, 60002]]));
       const third = await populateSchedule(store, scheduleId);
-      expect([third.reusedBlocks, third.parsedBlocks]).toEqual([1, 1]);
+      expect([third.reusedBlocks, third.parsedBlocks]).toEqual([2, 1]);
       expect(await hours()).toBe(48);
       await setJson(store, blockIds[0], periodsJson([[60000, 60000.5]]) + ' ');
       await populateSchedule(store, scheduleId);
