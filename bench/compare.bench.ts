@@ -6,12 +6,12 @@
  * analytics ≤ 100 ms, cache ≤ 10 ms.
  *
  * Run: npx tsc -p tsconfig.json && node scripts/copy-sql.mjs && node dist/bench/compare.bench.js
- * Fixture: a generated schedule (blocks × days, seed 1) and a variant linking
- * the same block rows with about a fifth of them changed (left out,
- * unscheduled, newly scheduled, retimed by 5 s or by hours), both populated.
- * Measured 2026-12-01 (2-core Intel Xeon VM shared with five other jobs, load
- * average ~14, Node 20.20.2), W10k, medians of 5 calls (wall / CPU):
- *   analytics 362 / 83 ms (fastest call 114 ms); cache 0.2 / 0.2 ms; legacy 290 / 111 ms.
+ * Fixture: a generated schedule (blocks × days, seed 1) and its variant from
+ * `generate --variant-of` (seed 2: about a fifth of the blocks left out,
+ * unscheduled, newly scheduled or retimed), both populated.
+ * Measured 2026-12-01 (2-core Intel Xeon VM, load average ~5, Node 20.20.2),
+ * W10k, medians of 5 calls (wall / CPU):
+ *   analytics 67 / 73 ms; cache 0.2 / 0.2 ms; legacy 97 / 108 ms.
  * The CPU time is the better guide on a loaded machine. Half of a side's read
  * is the join for original_block_id: SQLite stores that column (added by
  * ALTER TABLE) after the visibility JSON, so reaching it walks the row's
@@ -21,8 +21,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { sql } from 'kysely';
 import { loadGeneratedSchedule } from '../pipeline/load-schedule.js';
+import { loadVariantSchedule } from '../pipeline/variant-schedule.js';
 import { populateSchedule } from '../pipeline/populate.js';
 import { compareSchedules, type CompareOptions } from '../queries/compare-reads.js';
 import { SqliteStore } from '../sql/sqlite/sqlite-store.js';
@@ -39,22 +39,6 @@ export interface CompareBenchResult {
   cpuMedianMs: number;
   /** Median over the analytics path's median. */
   vsAnalytics: number;
-}
-
-/**
- * The variant, by block id: every 25th left out, the next unscheduled, the
- * next scheduled if it was not, the next retimed by 5 s, the next by hours.
- * One INSERT … SELECT, so no block row is written.
- */
-async function insertVariant(store: Store, baseId: number): Promise<number> {
-  const id = Number((await store.db.insertInto('schedules').values({ schedule_name: `variant of ${baseId}`, checksum: `bench-variant-${baseId}`, dark_periods_json: null }).executeTakeFirstOrThrow()).insertId);
-  const shift = sql`CASE ssb.scheduling_block_id % 25 WHEN 1 THEN NULL WHEN 3 THEN 5.0 / 86400 WHEN 4 THEN (ssb.scheduling_block_id % 7) / 24.0 ELSE 0 END`;
-  await sql`INSERT INTO schedule_scheduling_blocks (schedule_id, scheduling_block_id, start_time_mjd, stop_time_mjd)
-    SELECT ${id}, ssb.scheduling_block_id,
-      CASE WHEN ssb.scheduling_block_id % 25 = 2 AND ssb.start_time_mjd IS NULL THEN 60700 ELSE ssb.start_time_mjd + ${shift} END,
-      CASE WHEN ssb.scheduling_block_id % 25 = 2 AND ssb.start_time_mjd IS NULL THEN 60700.02 ELSE ssb.stop_time_mjd + ${shift} END
-    FROM schedule_scheduling_blocks ssb WHERE ssb.schedule_id = ${baseId} AND ssb.scheduling_block_id % 25 <> 0`.execute(store.db);
-  return id;
 }
 
 /** Wall and CPU milliseconds of `repeats` calls, after one untimed warm-up call whose answer must come from `source`. */
@@ -81,7 +65,7 @@ export async function measureCompare(blocks: number, days: number, repeats: numb
   try {
     await store.migrate();
     const { scheduleId: a } = await loadGeneratedSchedule(store, { blocks, days, seed: 1 });
-    const b = await insertVariant(store, a);
+    const { scheduleId: b } = await loadVariantSchedule(store, { variantOf: a, seed: 2 });
     await populateSchedule(store, a);
     await populateSchedule(store, b);
     const reads: [string, CompareOptions, string][] = [

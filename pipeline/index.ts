@@ -12,7 +12,7 @@ export type { Store, StoreCapabilities, SourceBlockRow, SourceSnapshot, WriteTx,
 export type { Database } from '../sql/schema.js';
 export { ALL_PHASES, type Phase } from '../sql/table-specs.js';
 export { populateSchedule, COMPUTE_FIRST_MAX_BLOCKS, type PopulateSummary, type PopulateHow } from './populate.js';
-export { DEFAULT_PIPELINE_CONFIG, MAX_DEFAULT_THREADS, type PipelineConfig } from './config.js';
+export { DEFAULT_PIPELINE_CONFIG, MAX_DEFAULT_THREADS, defaultThreads, type PipelineConfig } from './config.js';
 export { backfill, newClaimOwner, claimOwnerIsGone, type BackfillOptions, type BackfillReport, type BackfillProgress, type BackfillMode } from './backfill.js';
 export { verifySchedule, type VerifyReport } from './verify.js';
 export { loadGeneratedSchedule, type LoadSummary } from './load-schedule.js';

@@ -12,7 +12,7 @@ export const PIPELINE_OPTIONS: Command['options'] = {
   'bin-seconds': { type: 'string', valueName: 'S', description: `width of the stored visibility time bins, a multiple of 60 (default ${DEFAULT_PIPELINE_CONFIG.binSeconds})` },
   'no-reuse': { type: 'boolean', description: "parse every block's JSON: neither use nor store the visibility facts of unchanged blocks (same output)" },
   'batch-rows': { type: 'string', valueName: 'N', description: `rows per insert batch (default ${DEFAULT_PIPELINE_CONFIG.batchRows})` },
-  threads: { type: 'string', valueName: 'N', description: `threads per populate: 1 runs on the main thread; N > 1 adds N-1 worker threads that parse and accumulate, same results (default ${DEFAULT_PIPELINE_CONFIG.threads}: the cores, at most ${MAX_DEFAULT_THREADS})` },
+  threads: { type: 'string', valueName: 'N', description: `threads per populate: 1 runs on the main thread; N > 1 adds N-1 worker threads that parse and accumulate, same results (default here ${DEFAULT_PIPELINE_CONFIG.threads}: 1 on 2 cores or fewer, else the cores minus one, at most ${MAX_DEFAULT_THREADS})` },
 };
 
 export function pipelineConfigFromArgs(args: CommandArgs): Partial<PipelineConfig> {
