@@ -4,6 +4,10 @@
  */
 export interface RunMetrics {
   blocksRead: number;
+  /** Blocks whose stored visibility facts were used instead of parsing their JSON. */
+  blocksReused: number;
+  /** Blocks whose visibility JSON text was parsed (blocks without JSON are neither parsed nor reused). */
+  blocksParsed: number;
   periodsParsed: number;
   /** Characters of visibility JSON scanned (the JSON is ASCII: bytes). */
   jsonBytes: number;
@@ -17,6 +21,8 @@ export interface RunMetrics {
 export function newRunMetrics(): RunMetrics {
   return {
     blocksRead: 0,
+    blocksReused: 0,
+    blocksParsed: 0,
     periodsParsed: 0,
     jsonBytes: 0,
     invalidBlocks: 0,

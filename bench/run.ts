@@ -65,6 +65,7 @@ const EXTERNAL: readonly { name: string; module: string; exportName: string; par
   { name: 'compare', module: 'compare.bench.js', exportName: 'measureCompare', params: { quick: [10_000, 183, 3], full: [10_000, 183, 5] } },
   { name: 'report', module: 'report.bench.js', exportName: 'measureReport', params: { quick: [10_000, 183], full: [10_000, 183] } },
   { name: 'threads', module: 'threads.bench.js', exportName: 'measureThreads', params: { quick: [['W10k'], [2], 1], full: [['W10k', 'W100k'], [2, 3], 3] } },
+  { name: 'reuse', module: 'reuse.bench.js', exportName: 'measureReuse', params: { quick: [2_000, 30, 3], full: [10_000, 183, 10] } },
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));

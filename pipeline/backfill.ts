@@ -57,6 +57,8 @@ export interface BackfillProgress {
   failed: number;
   /** Blocks of the schedules done. */
   blocks: number;
+  /** Of those, blocks whose stored visibility facts were reused (their JSON not parsed). */
+  reusedBlocks: number;
   seconds: number;
 }
 
@@ -71,6 +73,10 @@ export interface BackfillReport {
   /** Per-schedule failures, including requested ids that do not exist. */
   failed: { scheduleId: number; error: string }[];
   blocks: number;
+  /** Of those, blocks whose stored visibility facts were reused. */
+  reusedBlocks: number;
+  /** Of those, blocks whose JSON was parsed. */
+  parsedBlocks: number;
   seconds: number;
 }
 
@@ -168,9 +174,11 @@ export async function backfill(store: Store, options: BackfillOptions = {}): Pro
   const done: number[] = [];
   const skipped: BackfillReport['skipped'] = [];
   let blocks = 0;
+  let reusedBlocks = 0;
+  let parsedBlocks = 0;
   let failures = 0;
   const progress = (): void => options.onProgress?.({
-    total: selected.length, done: done.length, skipped: skipped.length, failed: failures, blocks, seconds: now() - started,
+    total: selected.length, done: done.length, skipped: skipped.length, failed: failures, blocks, reusedBlocks, seconds: now() - started,
   });
 
   const claim = async (scheduleId: number): Promise<boolean> => {
@@ -215,6 +223,8 @@ export async function backfill(store: Store, options: BackfillOptions = {}): Pro
         const summary = await populateSchedule(store, scheduleId, config, log, how);
         done.push(scheduleId);
         blocks += summary.blocks;
+        reusedBlocks += summary.reusedBlocks;
+        parsedBlocks += summary.parsedBlocks;
       } finally {
         await release(scheduleId, slog);
       }
@@ -242,6 +252,8 @@ export async function backfill(store: Store, options: BackfillOptions = {}): Pro
     skipped: skipped.sort(byId),
     failed: failed.sort(byId),
     blocks,
+    reusedBlocks,
+    parsedBlocks,
     seconds: now() - started,
   };
 }

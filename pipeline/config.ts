@@ -56,6 +56,14 @@ export interface PipelineConfig {
    */
   chunkRows: number;
   /**
+   * Reuse the stored visibility facts of blocks whose JSON is unchanged
+   * (from any schedule's earlier populate) and store those of the blocks
+   * parsed. The output is the same either way; false parses every block and
+   * stores no facts (`--no-reuse`).
+   * @default true
+   */
+  reuse: boolean;
+  /**
    * Threads one populate uses. 1: everything on the calling thread. N > 1:
    * the calling thread reads the source and writes, and N − 1 worker threads
    * parse and accumulate (results are identical).
@@ -79,6 +87,7 @@ export const DEFAULT_PIPELINE_CONFIG: Readonly<PipelineConfig> = Object.freeze({
   binSeconds: 60,
   batchRows: 1000,
   chunkRows: 256,
+  reuse: true,
   threads: defaultThreads(availableParallelism()),
   threadsMinBlocks: 2500,
 });

@@ -27,6 +27,10 @@ export interface PopulateSummary {
   scheduleId: number;
   phases: readonly number[];
   blocks: number;
+  /** Blocks whose stored visibility facts were used: their JSON was not parsed. */
+  reusedBlocks: number;
+  /** Blocks whose JSON was parsed (new, changed or bad JSON, or `reuse: false`); blocks without JSON are neither. */
+  parsedBlocks: number;
   periods: number;
   jsonBytes: number;
   invalidBlockIds: number[];
@@ -97,7 +101,7 @@ export async function populateSchedule(
   let buffer: BufferedWrites | undefined;
   try {
     if (!how.computeBeforeWriteLock) tx = await store.beginAnalyticsReplace(scheduleId, phases);
-    snapshot = await store.openSource(scheduleId);
+    snapshot = await store.openSource(scheduleId, { reuseFacts: config.reuse });
     slog.debug({ stage: 'source', blocks: snapshot.blockCount }, 'source snapshot open');
     if (tx === undefined && snapshot.blockCount <= COMPUTE_FIRST_MAX_BLOCKS) buffer = new BufferedWrites();
     else tx ??= await store.beginAnalyticsReplace(scheduleId, phases);
@@ -113,6 +117,7 @@ export async function populateSchedule(
       writeRanges: phases.includes(3),
       recordFacts: phase2 !== undefined,
       binSeconds: phase3 ? config.binSeconds : null,
+      factsEncoding: config.reuse ? store.capabilities.jsonDigestEncoding : null,
       batchRows: config.batchRows,
     };
     const invalid = config.threads === 1 || snapshot.blockCount < config.threadsMinBlocks
@@ -158,6 +163,8 @@ export async function populateSchedule(
       scheduleId,
       phases,
       blocks: metrics.blocksRead,
+      reusedBlocks: metrics.blocksReused,
+      parsedBlocks: metrics.blocksParsed,
       periods: metrics.periodsParsed,
       jsonBytes: metrics.jsonBytes,
       invalidBlockIds: invalid,
@@ -166,7 +173,7 @@ export async function populateSchedule(
       fingerprint: snapshot.fingerprint,
     };
     if (invalid.length > 0) slog.warn({ invalidBlocks: invalid.length, blockIds: invalid.slice(0, 20) }, 'blocks with bad visibility JSON were written with visibility_invalid = 1 (--lenient)');
-    slog.info({ event: 'populated', blocks: summary.blocks, seconds: Number(summary.seconds.total.toFixed(3)) }, 'schedule populated');
+    slog.info({ event: 'populated', blocks: summary.blocks, reused: summary.reusedBlocks, seconds: Number(summary.seconds.total.toFixed(3)) }, 'schedule populated');
     return summary;
   } catch (error) {
     // Cleanup must not hide the error that is on its way out.

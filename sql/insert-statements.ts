@@ -5,6 +5,8 @@ import type { TableSpec } from './table-specs.js';
 /**
  * Multi-row INSERT text for `rowCount` rows of `table`, built by kysely once
  * per (table, rowCount) and cached, so the hot path only binds a flat array.
+ * An `upsert` table gets SQLite's INSERT OR REPLACE (SQL Server upserts those
+ * with a MERGE of its own, mssql-facts-merge.ts).
  */
 export class InsertStatementCache {
   readonly #db: Kysely<Database>;
@@ -21,7 +23,8 @@ export class InsertStatementCache {
       const row = Object.fromEntries(table.columns.map((c) => [c.name, null]));
       const rows = Array.from({ length: rowCount }, () => row);
       // The values are placeholders: kysely turns each into a bound parameter.
-      text = this.#db.insertInto(table.name).values(rows as never).compile().sql;
+      const insert = this.#db.insertInto(table.name).values(rows as never);
+      text = (table.upsert ? insert.orReplace() : insert).compile().sql;
       this.#cache.set(key, text);
     }
     return text;

@@ -222,6 +222,21 @@ export interface ScheduleAnalyticsRunsTable {
   completed_at: Generated<string>;
 }
 /**
+ * A block's visibility as computed from one exact JSON text, reused by any
+ * populate of any schedule while `json_digest` and `json_length` still match
+ * the block's JSON (sql/visibility-facts.ts holds the digest rule).
+ */
+export interface BlockVisibilityFactsTable {
+  scheduling_block_id: number;
+  json_digest: Uint8Array;
+  json_length: number;
+  period_count: number;
+  union_hours: number;
+  range_count: number;
+  minute_ranges: Uint8Array;
+}
+
+/**
  * Phase 4 Compare cache: the figures of one ordered pair (A, B), valid while
  * both schedules' analytics runs (fingerprint and completion time) are those
  * it was computed from.
@@ -306,6 +321,7 @@ export interface Database {
   schedule_analytics_runs: ScheduleAnalyticsRunsTable;
   schedule_etl_locks: ScheduleEtlLocksTable;
   schedule_comparisons: ScheduleComparisonsTable;
+  block_visibility_facts: BlockVisibilityFactsTable;
 }
 
 /**

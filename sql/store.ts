@@ -1,6 +1,7 @@
 import type { CompiledQuery, Insertable, Kysely } from 'kysely';
 import type { Database, ScheduleComparisonsTable } from './schema.js';
 import type { Phase, RowBatch, TableSpec } from './table-specs.js';
+import type { JsonDigest, JsonDigestEncoding, StoredVisibilityFacts } from './visibility-facts.js';
 
 /**
  * One block as the source stage delivers it: the five-table join of the plan,
@@ -21,6 +22,19 @@ export interface SourceBlockRow {
   scheduledStartMjd: number | null;
   scheduledStopMjd: number | null;
   visibilityJson: string | null;
+  /**
+   * The block's stored visibility facts, when the source was opened with
+   * `reuseFacts` and they match the block's current JSON (which is then not
+   * read: `visibilityJson` is null). Absent or null: parse the JSON.
+   */
+  reused?: StoredVisibilityFacts | null;
+  /** The digest of `visibilityJson` when the source already computed it (sql/visibility-facts.ts); else the parse computes it. */
+  jsonDigest?: JsonDigest;
+}
+
+export interface OpenSourceOptions {
+  /** Hand over the stored facts of blocks whose JSON is unchanged instead of their JSON. @default false */
+  reuseFacts?: boolean;
 }
 
 /** What a dialect can do, so callers decide by capability and never by name. */
@@ -34,6 +48,8 @@ export interface StoreCapabilities {
   readonly bulkLoad: boolean;
   /** Claims are rows that outlive a killed process (SQLite); SQL Server's session locks die with it. */
   readonly claimsOutliveProcesses: boolean;
+  /** How the database stores visibility JSON, which the facts' digest is taken over (sql/visibility-facts.ts). */
+  readonly jsonDigestEncoding: JsonDigestEncoding;
 }
 
 /** A snapshot of one schedule's source, taken before streaming starts. */
@@ -118,7 +134,7 @@ export interface Store {
   migrate(): Promise<MigrationReport>;
   healthcheck(): Promise<void>;
   /** Opens a consistent read of a schedule's source; throws UnknownScheduleError. */
-  openSource(scheduleId: number): Promise<SourceSnapshot>;
+  openSource(scheduleId: number, options?: OpenSourceOptions): Promise<SourceSnapshot>;
   /** Computes the fingerprint `openSource` would report, without streaming. */
   sourceFingerprint(scheduleId: number): Promise<string>;
   /**
@@ -130,7 +146,8 @@ export interface Store {
   /**
    * Deletes analytics of the given phases in one transaction; the run record
    * keeps the other phases. The Compare cache rows involving the schedule go
-   * in the same transaction. Returns rows deleted (cache rows not counted).
+   * in the same transaction, and so do the visibility facts no schedule with
+   * analytics links any more. Returns rows deleted (cache and facts rows not counted).
    */
   deleteAnalytics(scheduleId: number, phases: readonly Phase[]): Promise<number>;
   /**

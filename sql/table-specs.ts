@@ -20,6 +20,11 @@ export interface TableSpec<Name extends keyof Database = keyof Database> {
   /** 'analytics' for derived tables, 'source' for the normalized tables (SQL Server: `dbo`). */
   readonly schema: 'analytics' | 'source';
   readonly columns: readonly ColumnSpec[];
+  /**
+   * The table is keyed by its first column and a row whose key exists
+   * replaces the stored one (the stores upsert instead of inserting).
+   */
+  readonly upsert?: boolean;
 }
 
 /**
@@ -38,8 +43,8 @@ export const MAX_ORIGINAL_BLOCK_ID_LENGTH = 256;
 const col = (name: string, kind: ColumnKind, nullable = false, maxLength?: number): ColumnSpec =>
   (maxLength === undefined ? { name, kind, nullable } : { name, kind, nullable, maxLength });
 
-function table<Name extends keyof Database>(name: Name, schema: TableSpec['schema'], columns: ColumnSpec[]): TableSpec<Name> {
-  return Object.freeze({ name, schema, columns: Object.freeze(columns) });
+function table<Name extends keyof Database>(name: Name, schema: TableSpec['schema'], columns: ColumnSpec[], upsert = false): TableSpec<Name> {
+  return Object.freeze({ name, schema, columns: Object.freeze(columns), ...(upsert ? { upsert } : {}) });
 }
 
 export const BLOCKS_ANALYTICS = table('schedule_blocks_analytics', 'analytics', [
@@ -179,6 +184,21 @@ export const ANALYTICS_RUNS = table('schedule_analytics_runs', 'analytics', [
   col('invalid_block_ids', 'nvarchar', true),
   col('duration_ms', 'float'),
 ]);
+
+/**
+ * Per-block visibility facts, shared by every schedule that links the block
+ * (not a phase table: a populate upserts its parsed blocks' rows and never
+ * deletes others). Rows are written in block-id order.
+ */
+export const VISIBILITY_FACTS = table('block_visibility_facts', 'analytics', [
+  col('scheduling_block_id', 'bigint'),
+  col('json_digest', 'varbinary'),
+  col('json_length', 'bigint'),
+  col('period_count', 'int'),
+  col('union_hours', 'float'),
+  col('range_count', 'int'),
+  col('minute_ranges', 'varbinary'),
+], true);
 
 /** Which analytics tables each phase owns; a populate replaces exactly these. */
 export const PHASE_TABLES = {

@@ -29,7 +29,8 @@ export function formatDuration(seconds: number): string {
 }
 
 /**
- * One line: `[#####-------]  3/12 schedules  4,500 blocks/s  ETA 0:27  1 failed`.
+ * One line: `[#####-------]  3/12 schedules  4,500 blocks/s  80% reused  ETA 0:27  1 failed`
+ * (the share of blocks done whose visibility facts were reused, not parsed).
  * Schedules finished (done, skipped or failed) fill the bar; the ETA assumes
  * the rest go at the pace so far.
  */
@@ -38,7 +39,8 @@ export function progressLine(p: BackfillProgress, barWidth = 24): string {
   const filled = p.total === 0 ? barWidth : Math.floor((finished / p.total) * barWidth);
   const rate = p.seconds > 0 ? Math.round(p.blocks / p.seconds) : 0;
   const eta = finished === 0 ? '-:--' : formatDuration((p.seconds / finished) * (p.total - finished));
-  const line = `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}]  ${finished}/${p.total} schedules  ${fmt(rate)} blocks/s  ETA ${eta}`;
+  const reused = p.blocks > 0 ? Math.round((100 * p.reusedBlocks) / p.blocks) : 0;
+  const line = `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}]  ${finished}/${p.total} schedules  ${fmt(rate)} blocks/s  ${reused}% reused  ETA ${eta}`;
   return p.failed > 0 ? `${line}  ${p.failed} failed` : line;
 }
 
@@ -88,7 +90,7 @@ export function statusLine(stream: NodeJS.WritableStream & { isTTY?: boolean }):
  * Backfill progress for a human or a log collector: on a TTY a status line
  * redrawn at most every `redrawEveryMs` (at once after a log line erased it);
  * otherwise a pino `info` event
- * `{event: 'backfill-progress', done, skipped, failed, total, blocksPerSec}`
+ * `{event: 'backfill-progress', done, skipped, failed, total, blocksPerSec, reusedBlocks}`
  * at most every `logEveryMs`.
  */
 export function progressReporter(stream: NodeJS.WritableStream & { isTTY?: boolean }, log: Logger, options: ProgressReporterOptions = {}): ProgressReporter {
@@ -121,7 +123,7 @@ export function progressReporter(stream: NodeJS.WritableStream & { isTTY?: boole
       if (t - loggedAt < every) return;
       loggedAt = t;
       const blocksPerSec = p.seconds > 0 ? Math.round(p.blocks / p.seconds) : 0;
-      log.info({ event: 'backfill-progress', done: p.done, skipped: p.skipped, failed: p.failed, total: p.total, blocksPerSec }, 'backfill progress');
+      log.info({ event: 'backfill-progress', done: p.done, skipped: p.skipped, failed: p.failed, total: p.total, blocksPerSec, reusedBlocks: p.reusedBlocks }, 'backfill progress');
     },
     finish() {},
   };

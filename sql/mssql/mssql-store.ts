@@ -3,7 +3,9 @@ import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { DuplicateScheduleError, TsiError, UnknownScheduleError } from '../../base/errors.js';
 import { deleteComparisonsOf } from '../queries/comparison-cache.js';
 import { REDACTED } from '../../base/logger.js';
-import { selectSourceAggregates, selectSourceBlocks } from '../queries/source-blocks.js';
+import { selectSourceAggregates, selectSourceBlocks, selectSourceBlocksWithFactsMssql } from '../queries/source-blocks.js';
+import { deleteUnusedFacts } from '../queries/visibility-facts.js';
+import { storedFacts, type FactsColumns } from '../visibility-facts.js';
 import type { Database } from '../schema.js';
 import { sourceFingerprint, type SourceAggregates } from '../source-fingerprint.js';
 import type {
@@ -12,6 +14,7 @@ import type {
   MigrationReport,
   NewSchedule,
   NextSourceIds,
+  OpenSourceOptions,
   SourceBlockRow,
   SourceLoadTx,
   SourceSnapshot,
@@ -31,6 +34,7 @@ import { MSSQL_MAX_PARAMETERS, MssqlRowWriter } from './mssql-row-writer.js';
 import { CONNECTIONS_PER_WRITE, MSSQL_DEFAULTS, type MssqlStoreOptions } from './mssql-store-config.js';
 import { MssqlWriteBuffer, type FlushLimits } from './mssql-write-buffer.js';
 import { mergeComparison } from './mssql-comparison-merge.js';
+import { lockFacts, MssqlFactsBuffer } from './mssql-facts-merge.js';
 import { beginTransaction, inTransaction, rollbackQuietly } from './mssql-transaction.js';
 import { qualifiedTableName } from './table-names.js';
 
@@ -49,6 +53,13 @@ const MAX_SOURCE_IDS = `SELECT ${Object.entries(ID_TABLES)
   .join(', ')}`;
 
 const FIND_SCHEDULE_BY_CHECKSUM = `SELECT schedule_id FROM ${qualifiedTableName('schedules')} WITH (UPDLOCK, HOLDLOCK) WHERE checksum = @1`;
+
+/** A source row with facts columns as SourceBlockRow: the server sent the JSON only when the facts did not match. */
+function withStoredFacts(row: SourceBlockRow & FactsColumns): SourceBlockRow {
+  const { factsPeriodCount, factsUnionHours, factsRangeCount, factsMinuteRanges, ...source } = row;
+  source.reused = storedFacts({ factsPeriodCount, factsUnionHours, factsRangeCount, factsMinuteRanges });
+  return source;
+}
 
 /** The same connection string with mssql's defaults replaced where an ETL needs others. */
 function poolConfig(parsed: mssql.config, poolMax: number): mssql.config {
@@ -133,6 +144,7 @@ export class MssqlStore implements Store {
       maxConcurrentWrites: Math.floor((lease.max - 1) / CONNECTIONS_PER_WRITE),
       bulkLoad: true,
       claimsOutliveProcesses: false,
+      jsonDigestEncoding: 'utf16le',
     });
   }
 
@@ -164,9 +176,10 @@ export class MssqlStore implements Store {
    * snapshot (that would need SNAPSHOT isolation enabled on the database):
    * a schedule's source is written once, by one load transaction.
    */
-  async openSource(scheduleId: number): Promise<SourceSnapshot> {
+  async openSource(scheduleId: number, options: OpenSourceOptions = {}): Promise<SourceSnapshot> {
     const { aggregates, fingerprint } = await this.#sourceAggregates(scheduleId);
-    const blocksQuery: SqlStatement = selectSourceBlocks(this.db, scheduleId).compile();
+    const reuse = options.reuseFacts === true;
+    const blocksQuery: SqlStatement = (reuse ? selectSourceBlocksWithFactsMssql(this.db, scheduleId) : selectSourceBlocks(this.db, scheduleId)).compile();
     const pool = this.#pool;
     const running = new Set<mssql.Request>();
     let open = true;
@@ -182,7 +195,9 @@ export class MssqlStore implements Store {
         running.add(request);
         try {
           // The query's aliases are SourceBlockRow's fields, and the row converter makes its BIGINT a number.
-          yield* streamRows(request, blocksQuery.sql, chunkRows) as AsyncIterable<unknown[]> as AsyncIterable<SourceBlockRow[]>;
+          const chunks = streamRows(request, blocksQuery.sql, chunkRows) as AsyncIterable<unknown[]> as AsyncIterable<(SourceBlockRow & FactsColumns)[]>;
+          if (!reuse) yield* chunks;
+          else for await (const chunk of chunks) yield chunk.map(withStoredFacts);
         } finally {
           running.delete(request);
         }
@@ -234,15 +249,18 @@ export class MssqlStore implements Store {
    */
   #writeTx(transaction: mssql.Transaction, buffer: MssqlWriteBuffer): WriteTx {
     let done = false;
+    const facts = new MssqlFactsBuffer(this.db, transaction);
     return {
       insert: async (table, batch) => {
         if (done) throw new TsiError('write transaction already finished');
-        await buffer.add(table, batch);
+        if (table.upsert) await facts.add(batch);
+        else await buffer.add(table, batch);
       },
       commit: async () => {
         if (done) throw new TsiError('write transaction already finished');
         done = true;
         try {
+          await facts.mergeInto(this.#lockTimeoutMs);
           await buffer.flushAll();
           await transaction.commit();
         } catch (error) {
@@ -277,6 +295,8 @@ export class MssqlStore implements Store {
       await this.#lockSchedule(transaction, scheduleId);
       const { deleted } = await this.#deletePhases(transaction, scheduleId, phases);
       await executeStatement(new mssql.Request(transaction), deleteComparisonsOf(this.db, scheduleId).compile());
+      await lockFacts(transaction, this.#lockTimeoutMs);
+      await executeStatement(new mssql.Request(transaction), deleteUnusedFacts(this.db, scheduleId).compile());
       return deleted;
     });
   }

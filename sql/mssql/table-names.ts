@@ -11,7 +11,7 @@ import {
   type UnknownRow,
 } from 'kysely';
 import type { Database } from '../schema.js';
-import { ALL_PHASES, ANALYTICS_RUNS, PHASE_TABLES, SOURCE_TABLES, type TableSpec } from '../table-specs.js';
+import { ALL_PHASES, ANALYTICS_RUNS, PHASE_TABLES, SOURCE_TABLES, VISIBILITY_FACTS, type TableSpec } from '../table-specs.js';
 
 /** The two SQL Server schemas: `dbo` holds the operational source, `analytics` what the ETL derives. */
 export type MssqlSchema = 'dbo' | 'analytics';
@@ -20,6 +20,7 @@ const SPEC_TABLES: readonly TableSpec[] = [
   ...(Object.values(SOURCE_TABLES) as TableSpec[]),
   ...ALL_PHASES.flatMap((p): readonly TableSpec[] => PHASE_TABLES[p]),
   ANALYTICS_RUNS,
+  VISIBILITY_FACTS,
 ];
 
 /**

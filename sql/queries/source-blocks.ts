@@ -15,27 +15,83 @@ export function joinedBlocks(db: Kysely<Database>) {
     .leftJoin('azimuth_constraints as az', 'az.azimuth_constraints_id', 'c.azimuth_constraints_id');
 }
 
+/** Every SourceBlockRow field but the JSON, aliased to the field names so no per-row mapping is needed. */
+const SOURCE_COLUMNS = [
+  'sb.scheduling_block_id as blockId',
+  't.ra_deg as raDeg',
+  't.dec_deg as decDeg',
+  'sb.priority as priority',
+  'sb.requested_duration_sec as requestedDurationSec',
+  'sb.min_observation_sec as minObservationSec',
+  'ac.min_alt_deg as minAltDeg',
+  'ac.max_alt_deg as maxAltDeg',
+  'az.min_az_deg as minAzDeg',
+  'az.max_az_deg as maxAzDeg',
+  'ssb.start_time_mjd as scheduledStartMjd',
+  'ssb.stop_time_mjd as scheduledStopMjd',
+] as const;
+
 /**
  * The plan's five-table join, one row per block of the schedule, ordered by
- * block id, aliased to the SourceBlockRow field names so no per-row mapping
- * is needed. Shared by the ETL source stage and the legacy read path.
+ * block id. Shared by the ETL source stage and the legacy read path.
  */
 export function selectSourceBlocks(db: Kysely<Database>, scheduleId: number) {
   return joinedBlocks(db)
+    .select([...SOURCE_COLUMNS, 'sb.visibility_periods_json as visibilityJson'])
+    .where('ssb.schedule_id', '=', scheduleId)
+    .orderBy('ssb.scheduling_block_id');
+}
+
+const FACTS_COLUMNS = [
+  'f.period_count as factsPeriodCount',
+  'f.union_hours as factsUnionHours',
+  'f.range_count as factsRangeCount',
+  'f.minute_ranges as factsMinuteRanges',
+] as const;
+
+/**
+ * The source rows with each block's stored visibility facts, SQLite form.
+ * The facts join on block id and byte length (`octet_length`, SQLite 3.43+,
+ * reads no content). Where they join, the JSON comes as a BLOB (`jsonBytes`,
+ * its stored UTF-8 bytes, digested in JS without decoding a string) and the
+ * caller serves the facts only when the digests are equal; elsewhere it
+ * comes as text (`visibilityJson`), to parse: one copy of a large value in
+ * memory, never both forms.
+ */
+export function selectSourceBlocksWithFactsSqlite(db: Kysely<Database>, scheduleId: number) {
+  const json = sql`sb.visibility_periods_json`;
+  return joinedBlocks(db)
+    .leftJoin('block_visibility_facts as f', (join) => join
+      .onRef('f.scheduling_block_id', '=', 'sb.scheduling_block_id')
+      .on(sql<boolean>`f.json_length = octet_length(${json})`))
     .select([
-      'sb.scheduling_block_id as blockId',
-      't.ra_deg as raDeg',
-      't.dec_deg as decDeg',
-      'sb.priority as priority',
-      'sb.requested_duration_sec as requestedDurationSec',
-      'sb.min_observation_sec as minObservationSec',
-      'ac.min_alt_deg as minAltDeg',
-      'ac.max_alt_deg as maxAltDeg',
-      'az.min_az_deg as minAzDeg',
-      'az.max_az_deg as maxAzDeg',
-      'ssb.start_time_mjd as scheduledStartMjd',
-      'ssb.stop_time_mjd as scheduledStopMjd',
-      'sb.visibility_periods_json as visibilityJson',
+      ...SOURCE_COLUMNS,
+      ...FACTS_COLUMNS,
+      'f.json_digest as factsDigest',
+      sql<Uint8Array | null>`CASE WHEN f.scheduling_block_id IS NOT NULL THEN CAST(${json} AS BLOB) END`.as('jsonBytes'),
+      sql<string | null>`CASE WHEN f.scheduling_block_id IS NULL THEN ${json} END`.as('visibilityJson'),
+    ])
+    .where('ssb.schedule_id', '=', scheduleId)
+    .orderBy('ssb.scheduling_block_id');
+}
+
+/**
+ * The source rows with each block's stored visibility facts, SQL Server
+ * form: the server digests the JSON (`HASHBYTES('SHA2_256')`, no input limit
+ * since SQL Server 2016, and `DATALENGTH`) only to join the facts, and sends
+ * the JSON text only for the blocks with no matching facts, so reused JSON
+ * never crosses the network.
+ */
+export function selectSourceBlocksWithFactsMssql(db: Kysely<Database>, scheduleId: number) {
+  const json = sql`sb.visibility_periods_json`;
+  return joinedBlocks(db)
+    .leftJoin('block_visibility_facts as f', (join) => join
+      .onRef('f.scheduling_block_id', '=', 'sb.scheduling_block_id')
+      .on(sql<boolean>`f.json_length = DATALENGTH(${json}) AND f.json_digest = HASHBYTES('SHA2_256', ${json})`))
+    .select([
+      ...SOURCE_COLUMNS,
+      ...FACTS_COLUMNS,
+      sql<string | null>`CASE WHEN f.scheduling_block_id IS NULL THEN ${json} END`.as('visibilityJson'),
     ])
     .where('ssb.schedule_id', '=', scheduleId)
     .orderBy('ssb.scheduling_block_id');

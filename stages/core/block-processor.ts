@@ -1,12 +1,13 @@
 import { priorityBucket } from './priority-bucket.js';
 import { PeriodBuffer } from './period-buffer.js';
 import { MinuteRangeBuffer, sortPeriodsByStart, toMinuteRanges, unionHours } from './period-math.js';
-import { encodeMinuteRanges } from './minute-range-codec.js';
+import { decodeMinuteRanges, encodeMinuteRanges } from './minute-range-codec.js';
 import { scanVisibilityPeriods } from './visibility-scanner.js';
 import { newBlockFacts, type Accumulator, type BlockFacts } from './block-facts.js';
 import { RowBatcher, type TableBatch } from './row-batcher.js';
-import { BLOCKS_ANALYTICS, VISIBILITY_RANGES } from '../../sql/table-specs.js';
+import { BLOCKS_ANALYTICS, VISIBILITY_FACTS, VISIBILITY_RANGES } from '../../sql/table-specs.js';
 import type { SourceBlockRow } from '../../sql/store.js';
+import { jsonTextDigest, type JsonDigestEncoding } from '../../sql/visibility-facts.js';
 import { BadInputError } from '../../base/errors.js';
 import { now, type RunMetrics } from '../../base/run-metrics.js';
 
@@ -20,6 +21,11 @@ export interface BlockProcessorOptions {
   writeBlockRows: boolean;
   /** Write each block's merged minute ranges (Phase 3, for the exact histogram). */
   writeRanges: boolean;
+  /**
+   * Write the visibility facts of every block whose JSON is parsed (and
+   * valid), digested as the store keeps its JSON; null: write none (--no-reuse).
+   */
+  factsEncoding: JsonDigestEncoding | null;
   accumulators: Accumulator<unknown>[];
   batchRows: number;
   metrics: RunMetrics;
@@ -31,6 +37,11 @@ export interface BlockProcessorOptions {
  * per-block row and range row out (through batchers), and every accumulator
  * fed. Periods go through one reused PeriodBuffer and the facts through one
  * reused object: nothing is allocated per period.
+ *
+ * A row that comes with stored facts (`row.reused`) is not parsed: its
+ * period count, union hours and minute ranges are the stored ones, the very
+ * doubles and ranges a parse of the same JSON computed, so every row and
+ * accumulator gets what a parse would have given it.
  */
 export class BlockProcessor {
   readonly invalidBlockIds: number[] = [];
@@ -40,11 +51,13 @@ export class BlockProcessor {
   readonly #facts: BlockFacts;
   readonly #blockRows: RowBatcher | undefined;
   readonly #rangeRows: RowBatcher | undefined;
+  readonly #factRows: RowBatcher | undefined;
 
   constructor(options: BlockProcessorOptions) {
     this.#o = options;
     this.#blockRows = options.writeBlockRows ? new RowBatcher(BLOCKS_ANALYTICS, options.batchRows, options.emit) : undefined;
     this.#rangeRows = options.writeRanges ? new RowBatcher(VISIBILITY_RANGES, options.batchRows, options.emit) : undefined;
+    this.#factRows = options.factsEncoding !== null ? new RowBatcher(VISIBILITY_FACTS, options.batchRows, options.emit) : undefined;
     this.#facts = { ...newBlockFacts(), minuteRanges: this.#ranges.ranges };
   }
 
@@ -52,27 +65,46 @@ export class BlockProcessor {
     const o = this.#o;
     const m = o.metrics;
     const t0 = now();
+    const f = this.#facts;
+    const reused = row.reused;
     const json = row.visibilityJson;
     let problem: string | null = null;
-    if (json === null) {
-      this.#periods.clear();
+    let rangesBlob: Buffer | Uint8Array | null = null;
+    if (reused) {
+      decodeMinuteRanges(reused.minuteRanges, this.#ranges);
+      f.totalVisibilityHours = reused.unionHours;
+      f.visibilityPeriodCount = reused.periodCount;
+      rangesBlob = reused.minuteRanges;
+      m.blocksReused++;
     } else {
-      m.jsonBytes += json.length;
-      problem = scanVisibilityPeriods(json, this.#periods);
+      if (json === null) {
+        this.#periods.clear();
+      } else {
+        m.jsonBytes += json.length;
+        m.blocksParsed++;
+        problem = scanVisibilityPeriods(json, this.#periods);
+      }
+      if (problem !== null) {
+        if (!o.lenient) throw new BadInputError(o.scheduleId, row.blockId, problem);
+        this.invalidBlockIds.push(row.blockId);
+        m.invalidBlocks++;
+        this.#periods.clear();
+      }
+      sortPeriodsByStart(this.#periods);
+      toMinuteRanges(this.#periods, this.#ranges);
+      m.periodsParsed += this.#periods.length;
+      f.totalVisibilityHours = unionHours(this.#periods);
+      f.visibilityPeriodCount = this.#periods.length;
+      // Bad JSON never gets facts: it is parsed (and reported) every time.
+      if (this.#factRows && json !== null && problem === null) {
+        const { digest, length } = row.jsonDigest ?? jsonTextDigest(json, o.factsEncoding!);
+        rangesBlob = encodeMinuteRanges(this.#ranges.ranges, this.#ranges.count);
+        this.#factRows.values.push(row.blockId, digest, length, f.visibilityPeriodCount, f.totalVisibilityHours, this.#ranges.count, rangesBlob);
+        this.#factRows.endRow();
+      }
     }
     const t1 = now();
     m.seconds.parse += t1 - t0;
-
-    const f = this.#facts;
-    if (problem !== null) {
-      if (!o.lenient) throw new BadInputError(o.scheduleId, row.blockId, problem);
-      this.invalidBlockIds.push(row.blockId);
-      m.invalidBlocks++;
-      this.#periods.clear();
-    }
-    sortPeriodsByStart(this.#periods);
-    toMinuteRanges(this.#periods, this.#ranges);
-    m.periodsParsed += this.#periods.length;
 
     const scheduled = row.scheduledStartMjd !== null && row.scheduledStopMjd !== null;
     f.blockId = row.blockId;
@@ -82,8 +114,6 @@ export class BlockProcessor {
     f.isScheduled = scheduled;
     f.scheduledStartMjd = scheduled ? (row.scheduledStartMjd as number) : Number.NaN;
     f.scheduledStopMjd = scheduled ? (row.scheduledStopMjd as number) : Number.NaN;
-    f.totalVisibilityHours = unionHours(this.#periods);
-    f.visibilityPeriodCount = this.#periods.length;
     f.visibilityInvalid = problem !== null;
     f.minuteRanges = this.#ranges.ranges;
     f.minuteRangeCount = this.#ranges.count;
@@ -103,7 +133,7 @@ export class BlockProcessor {
     if (this.#rangeRows && f.minuteRangeCount > 0) {
       this.#rangeRows.values.push(
         o.scheduleId, row.blockId, row.priority, f.priorityBucket, scheduled ? 1 : 0,
-        f.minuteRangeCount, encodeMinuteRanges(f.minuteRanges, f.minuteRangeCount),
+        f.minuteRangeCount, rangesBlob ?? encodeMinuteRanges(f.minuteRanges, f.minuteRangeCount),
       );
       this.#rangeRows.endRow();
     }
@@ -115,5 +145,6 @@ export class BlockProcessor {
   flush(): void {
     this.#blockRows?.flush();
     this.#rangeRows?.flush();
+    this.#factRows?.flush();
   }
 }

@@ -1,4 +1,4 @@
-import { ALL_PHASES, PHASE_TABLES, type TableSpec } from '../../sql/table-specs.js';
+import { ALL_PHASES, PHASE_TABLES, VISIBILITY_FACTS, type TableSpec } from '../../sql/table-specs.js';
 import type { TableBatch } from './row-batcher.js';
 
 /**
@@ -39,7 +39,9 @@ export function tableBatchTransfers(batch: PackedTableBatch): ArrayBuffer[] {
   return [batch.numbers.buffer, batch.blobs.buffer, batch.blobEnds.buffer] as ArrayBuffer[];
 }
 
-const SPECS = new Map<string, TableSpec>(ALL_PHASES.flatMap((phase) => PHASE_TABLES[phase].map((t) => [t.name, t] as const)));
+/** Every table a worker fills: the phases' and the visibility facts. */
+const WORKER_TABLES: readonly TableSpec[] = [...ALL_PHASES.flatMap((phase): readonly TableSpec[] => PHASE_TABLES[phase]), VISIBILITY_FACTS];
+const SPECS = new Map<string, TableSpec>(WORKER_TABLES.map((t) => [t.name, t] as const));
 
 export function unpackTableBatch(packed: PackedTableBatch): TableBatch {
   const table = SPECS.get(packed.table);

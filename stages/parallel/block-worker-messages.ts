@@ -2,6 +2,7 @@ import type { PackedBlockFacts } from '../core/block-facts-columns.js';
 import type { MinuteBinState } from '../core/minute-bin-accumulator.js';
 import type { PackedSourceChunk } from '../core/source-chunk-codec.js';
 import type { PackedTableBatch } from '../core/table-batch-codec.js';
+import type { JsonDigestEncoding } from '../../sql/visibility-facts.js';
 
 /*
  * What the main thread and a block worker say to each other. Every bulky
@@ -20,6 +21,8 @@ export interface BlockWorkerSetup {
   recordFacts: boolean;
   /** Count minute bins of this width (Phase 3); null when Phase 3 is not computed. */
   binSeconds: number | null;
+  /** Digest encoding of the visibility facts written for parsed blocks; null: none (--no-reuse). */
+  factsEncoding: JsonDigestEncoding | null;
   batchRows: number;
 }
 
@@ -30,6 +33,7 @@ export type ToWorker =
 /** The counters of one chunk, added to the run's metrics on the main thread. */
 export interface ChunkCounts {
   blocksRead: number;
+  blocksParsed: number;
   periodsParsed: number;
   jsonBytes: number;
   invalidBlocks: number;

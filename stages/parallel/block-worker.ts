@@ -31,6 +31,7 @@ const processor = new BlockProcessor({
   lenient: setup.lenient,
   writeBlockRows: setup.writeBlockRows,
   writeRanges: setup.writeRanges,
+  factsEncoding: setup.factsEncoding,
   accumulators: [phase3, facts].filter((a) => a !== undefined) as Accumulator<unknown>[],
   batchRows: setup.batchRows,
   metrics,
@@ -78,13 +79,14 @@ function takeBatches(): PackedTableBatch[] {
 function takeCounts(): ChunkDone['counts'] {
   const counts = {
     blocksRead: metrics.blocksRead,
+    blocksParsed: metrics.blocksParsed,
     periodsParsed: metrics.periodsParsed,
     jsonBytes: metrics.jsonBytes,
     invalidBlocks: metrics.invalidBlocks,
     parseSeconds: metrics.seconds.parse,
     accumulateSeconds: metrics.seconds.accumulate,
   };
-  metrics.blocksRead = metrics.periodsParsed = metrics.jsonBytes = metrics.invalidBlocks = 0;
+  metrics.blocksRead = metrics.blocksParsed = metrics.periodsParsed = metrics.jsonBytes = metrics.invalidBlocks = 0;
   metrics.seconds.parse = metrics.seconds.accumulate = 0;
   return counts;
 }

@@ -73,6 +73,7 @@ export async function runBlocksInWorkers(snapshot: SourceSnapshot, tx: WriteTx, 
       return;
     }
     m.blocksRead += result.counts.blocksRead;
+    m.blocksParsed += result.counts.blocksParsed;
     m.periodsParsed += result.counts.periodsParsed;
     m.jsonBytes += result.counts.jsonBytes;
     m.invalidBlocks += result.counts.invalidBlocks;
@@ -84,8 +85,8 @@ export async function runBlocksInWorkers(snapshot: SourceSnapshot, tx: WriteTx, 
   };
   try {
     for await (const sourceChunk of blockSource(snapshot, o.chunkRows, o.metrics)) {
-      for (const { rows, chars } of splitByJson(sourceChunk as SourceBlockRow[], WORKER_CHUNK_CHARS)) {
-        const answer = chars > INLINE_CHUNK_CHARS ? Promise.resolve(rows) : pool.submit(rows);
+      for (const { rows, chars, reused } of splitRuns(sourceChunk as SourceBlockRow[], WORKER_CHUNK_CHARS)) {
+        const answer = reused || chars > INLINE_CHUNK_CHARS ? Promise.resolve(rows) : pool.submit(rows);
         // Awaited in order below; this only keeps a failure that arrives early from counting as unhandled.
         answer.catch(() => {});
         inFlight.push(answer);
@@ -102,14 +103,20 @@ export async function runBlocksInWorkers(snapshot: SourceSnapshot, tx: WriteTx, 
   }
 }
 
-/** Consecutive runs of `rows`, each ending at the first row that takes it to `maxChars` characters of JSON. */
-function* splitByJson(rows: readonly SourceBlockRow[], maxChars: number): Generator<{ rows: SourceBlockRow[]; chars: number }> {
+/**
+ * Consecutive runs of `rows`: runs of blocks with stored visibility facts
+ * (`reused`: nothing to parse, so they are processed on this thread, and
+ * the facts need no codec to a worker) and runs of blocks to parse, each
+ * ending at the first row that takes it to `maxChars` characters of JSON.
+ */
+function* splitRuns(rows: readonly SourceBlockRow[], maxChars: number): Generator<{ rows: SourceBlockRow[]; chars: number; reused: boolean }> {
   let start = 0;
   let chars = 0;
   for (let i = 0; i < rows.length; i++) {
+    const reused = Boolean(rows[i].reused);
     chars += rows[i].visibilityJson?.length ?? 0;
-    if (chars >= maxChars || i === rows.length - 1) {
-      yield { rows: rows.slice(start, i + 1), chars };
+    if (chars >= maxChars || i === rows.length - 1 || Boolean(rows[i + 1].reused) !== reused) {
+      yield { rows: rows.slice(start, i + 1), chars, reused };
       start = i + 1;
       chars = 0;
     }

@@ -11,6 +11,8 @@ import { getVisibilityHistogram, getVisibilityMetadata } from '../../queries/vis
 import { MssqlStore } from '../../sql/mssql/mssql-store.js';
 import type { Store } from '../../sql/store.js';
 import { ALL_PHASES, ANALYTICS_RUNS, BLOCKS_ANALYTICS, PHASE_TABLES, TIME_BINS, type TableSpec } from '../../sql/table-specs.js';
+import { jsonTextDigest } from '../../sql/visibility-facts.js';
+import { analyticsDigests } from '../faults/crash-harness.js';
 import { close, insertSchedule, periodsJson, withStore } from '../helpers.js';
 
 const url = process.env.TSI_MSSQL_URL;
@@ -86,7 +88,7 @@ describe.skipIf(!url)('MssqlStore against SQL Server (TSI_MSSQL_URL)', () => {
     await store.migrate();
     const again = await store.migrate();
     expect(again.applied).toEqual([]);
-    expect(again.alreadyApplied).toHaveLength(6);
+    expect(again.alreadyApplied).toHaveLength(7);
     await store.healthcheck();
     expect(store.description).not.toMatch(/:[^*@/]+@/);
   });
@@ -259,6 +261,40 @@ describe.skipIf(!url)('MssqlStore against SQL Server (TSI_MSSQL_URL)', () => {
     expect(await cached()).toHaveLength(1);
     await store.deleteAnalytics(scheduleId, [3]);
     expect(await cached()).toEqual([]);
+  });
+
+  it('reuses visibility facts by the server digest (HASHBYTES over NVARCHAR = SHA-256 of UTF-16LE), with the output of a full populate', async () => {
+    // Non-ASCII text in an ignored key: the digest is over the stored UTF-16 bytes, as JS computes it.
+    // '[]': facts with no ranges (an empty VARBINARY).
+    const jsons = [periodsJson([[60000, 60001]]), '[{"start": 60000.5, "stop": 60002, "note": "é€😀"}]', '[]', null];
+    const a = await insertSchedule(store, jsons.map((json) => ({ json })));
+    const first = await populateSchedule(store, a.scheduleId);
+    expect([first.reusedBlocks, first.parsedBlocks]).toEqual([0, 3]);
+    const stored = await store.db.selectFrom('block_visibility_facts').select(['scheduling_block_id', 'json_digest', 'json_length'])
+      .where('scheduling_block_id', 'in', a.blockIds).orderBy('scheduling_block_id').execute();
+    expect(stored.map((r) => [Number(r.scheduling_block_id), Buffer.from(r.json_digest).toString('hex'), Number(r.json_length)])).toEqual(
+      jsons.slice(0, 3).map((json, i) => {
+        const { digest, length } = jsonTextDigest(json!, 'utf16le');
+        return [a.blockIds[i], digest.toString('hex'), length];
+      }),
+    );
+    const again = await populateSchedule(store, a.scheduleId);
+    expect([again.reusedBlocks, again.parsedBlocks]).toEqual([3, 0]);
+    const withReuse = await analyticsDigests(store.db, a.scheduleId);
+    await populateSchedule(store, a.scheduleId, { reuse: false });
+    expect(await analyticsDigests(store.db, a.scheduleId)).toEqual(withReuse);
+
+    // An edit of the JSON is recomputed; two populates sharing new blocks at once both commit and store each fact once.
+    await store.db.updateTable('scheduling_blocks').set({ visibility_periods_json: periodsJson([[60000, 60003]]) }).where('scheduling_block_id', '=', a.blockIds[0]).execute();
+    expect((await populateSchedule(store, a.scheduleId)).reusedBlocks).toBe(2);
+    const shared = await loadGeneratedSchedule(store, { blocks: 300, days: 5, seed: Date.now() % 100000, name: `facts-${process.pid}-${Date.now()}` });
+    const variant = await insertSchedule(store, []);
+    await store.db.insertInto('schedule_scheduling_blocks').columns(['schedule_id', 'scheduling_block_id', 'start_time_mjd', 'stop_time_mjd'])
+      .expression(store.db.selectFrom('schedule_scheduling_blocks').select([sql<number>`${variant.scheduleId}`.as('schedule_id'), 'scheduling_block_id', 'start_time_mjd', 'stop_time_mjd']).where('schedule_id', '=', shared.scheduleId))
+      .execute();
+    const both = await Promise.all([populateSchedule(store, shared.scheduleId), populateSchedule(store, variant.scheduleId)]);
+    expect(both.map((b) => b.blocks)).toEqual([300, 300]);
+    expect((await populateSchedule(store, variant.scheduleId)).parsedBlocks).toBe(0);
   });
 
   it('computes the same analytics and reads as SQLite for the same generated schedule', async () => {

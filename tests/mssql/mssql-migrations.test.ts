@@ -92,6 +92,7 @@ describe('the T-SQL migrations', () => {
       '003_create_visibility_time_bins.sql',
       '004_create_run_log.sql',
       '005_phase4_keys_gaps_timeline_compare.sql',
+      '006_block_visibility_facts.sql',
     ]);
   });
 
@@ -123,7 +124,7 @@ describe('the T-SQL migrations', () => {
 
   it('create every SQLite table, in dbo or analytics as the table-name plugin maps it', () => {
     expect([...mssqlTables.keys()].sort()).toEqual([...sqliteTables.keys()].sort());
-    expect(mssqlTables.size).toBe(18);
+    expect(mssqlTables.size).toBe(19);
     for (const [name, table] of mssqlTables) expect([name, table.schema]).toEqual([name, TABLE_SCHEMAS.get(name as never)]);
   });
 

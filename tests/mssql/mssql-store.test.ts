@@ -32,7 +32,7 @@ function withRunRecord(): void {
 describe('MssqlStore.connect', () => {
   it('reports a redacted description and what the pool allows', async () => {
     expect(store.description).toBe('mssql://etl:***@db.example.com/tsi');
-    expect(store.capabilities).toEqual({ dialect: 'mssql', maxParameters: 2000, maxConcurrentWrites: 4, bulkLoad: true, claimsOutliveProcesses: false });
+    expect(store.capabilities).toEqual({ dialect: 'mssql', maxParameters: 2000, maxConcurrentWrites: 4, bulkLoad: true, claimsOutliveProcesses: false, jsonDigestEncoding: 'utf16le' });
     const small = await MssqlStore.connect('mssql://etl:pw@db.example.com/other', { poolMax: 7 });
     expect(small.capabilities.maxConcurrentWrites).toBe(2);
     await small.close();
@@ -78,6 +78,8 @@ describe('MssqlStore writes', () => {
     expect(server.log).toEqual([
       'tx1 begin', 'tx1 exec sp_getapplock tsi-etl:schedule:5 Exclusive Transaction 300000', ...PHASE_2_DELETES, SELECT_RUN, UPDATE_RUN,
       'tx1 query: delete from "analytics"."schedule_comparisons" where ("schedule_a_id" = @1 or "schedule_b_id" = @2)',
+      'tx1 exec sp_getapplock tsi-etl:visibility-facts Exclusive Transaction 300000',
+      expect.stringMatching(/^tx1 query: delete from "analytics"\."block_visibility_facts" where /),
       'tx1 commit',
     ]);
   });

@@ -147,6 +147,15 @@ describe('a populate on SQL Server (fake server)', () => {
       expect.stringMatching(/^tx1 bulk: \[analytics\]\.\[schedule_visibility_time_bins\] \d+$/),
     ]);
     expect(server.log.at(-1)).toBe('tx1 commit');
+    // The parsed blocks' visibility facts: staged in a session table as they come (285 rows an INSERT, in
+    // ~3 MB lots), merged at commit under the facts lock, after the source was read.
+    const at = (pattern: RegExp) => server.log.flatMap((line, i) => (pattern.test(line) ? [i] : []));
+    const create = at(/^tx1 batch: CREATE TABLE #tsi_visibility_facts /);
+    const inserts = at(/^tx1 query: INSERT INTO #tsi_visibility_facts /);
+    const lock = at(/sp_getapplock tsi-etl:visibility-facts/);
+    const merge = at(/^tx1 batch: MERGE \[analytics\]\.\[block_visibility_facts\] WITH \(HOLDLOCK\) AS f\nUSING #tsi_visibility_facts/);
+    expect([create.length, inserts.length, lock.length, merge.length]).toEqual([1, Math.ceil(1000 / 285), 1, 1]);
+    expect(create[0] < inserts[0] && inserts.at(-1)! < lock[0] && lock[0] < merge[0]).toBe(true);
   });
 });
 

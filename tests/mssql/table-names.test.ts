@@ -49,10 +49,11 @@ describe('MssqlTableNamesPlugin', () => {
 });
 
 describe('TABLE_SCHEMAS', () => {
-  it('puts the 7 source tables in dbo and the 11 analytics tables in analytics', () => {
+  it('puts the 7 source tables in dbo and the 12 analytics tables in analytics', () => {
     const bySchema = (schema: string) => [...TABLE_SCHEMAS].filter(([, s]) => s === schema).map(([t]) => t).sort();
     expect(bySchema('dbo')).toEqual(['altitude_constraints', 'azimuth_constraints', 'constraints', 'schedule_scheduling_blocks', 'schedules', 'scheduling_blocks', 'targets']);
     expect(bySchema('analytics')).toEqual([
+      'block_visibility_facts',
       'schedule_analytics_runs',
       'schedule_block_visibility_ranges',
       'schedule_blocks_analytics',

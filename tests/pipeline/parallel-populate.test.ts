@@ -19,8 +19,9 @@ import { insertSchedule, periodsJson, runCli, withStore, type HandBlock } from '
 async function populateEach(store: Store, scheduleId: number, threads: readonly number[], config: Partial<PipelineConfig>) {
   const runs: { digests: string[]; summary: PopulateSummary }[] = [];
   for (const t of threads) {
-    // threadsMinBlocks 0: even a schedule of one block goes to the workers.
-    const summary = await populateSchedule(store, scheduleId, { ...config, threads: t, threadsMinBlocks: 0 });
+    // threadsMinBlocks 0: even a schedule of one block goes to the workers. No reuse: every run parses
+    // every block, so their counters compare (reuse on threads: tests/pipeline/reuse-facts.test.ts).
+    const summary = await populateSchedule(store, scheduleId, { ...config, reuse: false, threads: t, threadsMinBlocks: 0 });
     runs.push({ digests: await analyticsDigests(store.db, scheduleId), summary });
   }
   return runs;

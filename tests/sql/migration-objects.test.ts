@@ -32,6 +32,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS ix_a ON a (x);
     expect(phase4).toContain('column scheduling_blocks.original_block_id');
     expect(phase4).toContain('table schedule_comparisons');
     expect(phase4).toContain('index ix_sba_timeline on schedule_blocks_analytics');
+    expect(migrationObjects(sqlite[6].sql).map(describeObject)).toEqual(['table block_visibility_facts', 'index ix_ssb_block on schedule_scheduling_blocks']);
+    expect(migrationObjects(mssql[6].sql).map(describeObject)).toEqual(['table analytics.block_visibility_facts', 'index ix_ssb_block on dbo.schedule_scheduling_blocks']);
   });
 });
 

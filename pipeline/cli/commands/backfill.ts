@@ -23,6 +23,7 @@ export function backfillReportText(r: BackfillReport): string {
     textTable(['', 'schedules'], [['done', r.done.length], ['skipped', r.skipped.length], ['failed', r.failed.length]]).trimEnd(),
     '',
     `blocks ${fmt(r.blocks)} in ${r.seconds.toFixed(2)} s (${fmt(rate)} blocks/s)`,
+    `visibility JSON: ${count(r.parsedBlocks, 'block')} parsed, ${fmt(r.reusedBlocks)} reused stored facts`,
   ];
   const details = [
     ...r.skipped.map((s): (string | number)[] => [s.scheduleId, 'skipped', s.reason]),
@@ -35,10 +36,11 @@ export function backfillReportText(r: BackfillReport): string {
 export const backfillCommand: Command = {
   name: 'backfill',
   summary: 'Populate many schedules: those without analytics (default), those whose source changed, or all. Resumable; safe in several processes.',
-  usage: '[--schedule ID ...] [--missing|--changed|--all] [--concurrency N] [--threads N] [--lenient] [--phases 1,2,3] [--bins N] [--bin-seconds S]',
+  usage: '[--schedule ID ...] [--missing|--changed|--all] [--concurrency N] [--threads N] [--lenient] [--no-reuse] [--phases 1,2,3] [--bins N] [--bin-seconds S]',
   details: [
     'Each schedule is claimed without waiting (one another worker holds is skipped) and populated atomically, so a killed backfill leaves only complete schedules and running it again continues with the rest.',
     '--missing selects schedules lacking analytics of any requested phase (--phases); --changed also compares each schedule\'s source fingerprint (checksum, block count and aggregates of every column), --bins (phase 2) and --bin-seconds (phase 3) with those its analytics were computed from.',
+    "Schedules over one pool of blocks parse each distinct visibility JSON once: later schedules reuse the facts stored by earlier ones (--no-reuse parses every block).",
     'A schedule that fails is reported with the reason and the others go on. Progress: a bar on a TTY (stderr), else a backfill-progress log event at most every 2 s.',
     'Exit codes: 0 every selected schedule done or skipped, 1 some failed, 2 bad arguments.',
   ].join('\n'),

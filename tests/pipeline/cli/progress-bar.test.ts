@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { BackfillProgress } from '../../../pipeline/backfill.js';
 import { formatDuration, progressLine, progressReporter } from '../../../pipeline/cli/progress-bar.js';
 
-const p = (done: number, seconds: number, extra: Partial<BackfillProgress> = {}): BackfillProgress => ({ total: 10, done, skipped: 0, failed: 0, blocks: done * 1000, seconds, ...extra });
+const p = (done: number, seconds: number, extra: Partial<BackfillProgress> = {}): BackfillProgress => ({ total: 10, done, skipped: 0, failed: 0, blocks: done * 1000, reusedBlocks: 0, seconds, ...extra });
 
 /** A writable that keeps what is written, optionally pretending to be a terminal. */
 function sink(isTTY: boolean) {
@@ -22,17 +22,18 @@ function sink(isTTY: boolean) {
 
 describe('progressLine', () => {
   it('shows finished/total, blocks/s, ETA and failures', () => {
-    expect(progressLine(p(3, 6, { skipped: 1, failed: 1 }), 10)).toBe('[#####-----]  5/10 schedules  500 blocks/s  ETA 0:06  1 failed');
-    expect(progressLine(p(0, 0), 4)).toBe('[----]  0/10 schedules  0 blocks/s  ETA -:--');
-    expect(progressLine({ total: 0, done: 0, skipped: 0, failed: 0, blocks: 0, seconds: 0 }, 4)).toBe('[####]  0/0 schedules  0 blocks/s  ETA -:--');
-    expect(progressLine(p(1, 400, { blocks: 12_345_678 }), 4)).toBe('[----]  1/10 schedules  30,864 blocks/s  ETA 1:00:00');
+    expect(progressLine(p(3, 6, { skipped: 1, failed: 1 }), 10)).toBe('[#####-----]  5/10 schedules  500 blocks/s  0% reused  ETA 0:06  1 failed');
+    expect(progressLine(p(0, 0), 4)).toBe('[----]  0/10 schedules  0 blocks/s  0% reused  ETA -:--');
+    expect(progressLine({ total: 0, done: 0, skipped: 0, failed: 0, blocks: 0, reusedBlocks: 0, seconds: 0 }, 4)).toBe('[####]  0/0 schedules  0 blocks/s  0% reused  ETA -:--');
+    expect(progressLine(p(1, 400, { blocks: 12_345_678 }), 4)).toBe('[----]  1/10 schedules  30,864 blocks/s  0% reused  ETA 1:00:00');
+    expect(progressLine(p(4, 2, { reusedBlocks: 3000 }), 4)).toBe('[#---]  4/10 schedules  2,000 blocks/s  75% reused  ETA 0:03');
   });
 
   it('keeps the bar its width and fills it in proportion, for any progress', () => {
     fc.assert(
       fc.property(fc.nat(100), fc.nat(100), fc.nat(100), fc.integer({ min: 1, max: 100 }), fc.integer({ min: 1, max: 80 }), (done, skipped, failed, pending, width) => {
         const total = done + skipped + failed + pending;
-        const bar = /^\[(#*)(-*)\]/.exec(progressLine({ total, done, skipped, failed, blocks: 0, seconds: 1 }, width))!;
+        const bar = /^\[(#*)(-*)\]/.exec(progressLine({ total, done, skipped, failed, blocks: 0, reusedBlocks: 0, seconds: 1 }, width))!;
         expect(bar[1].length + bar[2].length).toBe(width);
         expect(bar[1].length).toBe(Math.floor(((done + skipped + failed) / total) * width));
       }),
@@ -58,9 +59,9 @@ describe('progressReporter', () => {
     bar.update(p(2, 0.15));
     bar.finish();
     expect(chunks).toEqual([
-      '\r[----]  0/10 schedules  0 blocks/s  ETA -:--\x1b[K',
-      '\r[----]  2/10 schedules  13,333 blocks/s  ETA 0:01\x1b[K',
-      '\r[----]  2/10 schedules  13,333 blocks/s  ETA 0:01\x1b[K',
+      '\r[----]  0/10 schedules  0 blocks/s  0% reused  ETA -:--\x1b[K',
+      '\r[----]  2/10 schedules  13,333 blocks/s  0% reused  ETA 0:01\x1b[K',
+      '\r[----]  2/10 schedules  13,333 blocks/s  0% reused  ETA 0:01\x1b[K',
       '\n',
     ]);
   });
@@ -78,8 +79,8 @@ describe('progressReporter', () => {
     reporter.finish();
     expect(chunks).toEqual([]);
     expect(logged).toEqual([
-      { level: 30, event: 'backfill-progress', done: 2, skipped: 0, failed: 1, total: 10, blocksPerSec: 1000, msg: 'backfill progress' },
-      { level: 30, event: 'backfill-progress', done: 4, skipped: 0, failed: 1, total: 10, blocksPerSec: 1000, msg: 'backfill progress' },
+      { level: 30, event: 'backfill-progress', done: 2, skipped: 0, failed: 1, total: 10, blocksPerSec: 1000, reusedBlocks: 0, msg: 'backfill progress' },
+      { level: 30, event: 'backfill-progress', done: 4, skipped: 0, failed: 1, total: 10, blocksPerSec: 1000, reusedBlocks: 0, msg: 'backfill progress' },
     ]);
   });
 });

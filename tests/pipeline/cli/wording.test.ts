@@ -7,7 +7,7 @@ describe('CLI wording', () => {
   it('counts in the singular for one and the plural otherwise, and names one phase or several', () => {
     expect([count(0, 'block'), count(1, 'block'), count(2, 'block'), count(10_000, 'schedule')]).toEqual(['0 blocks', '1 block', '2 blocks', '10,000 schedules']);
     expect([phasesLabel('3'), phasesLabel([1, 2, 3]), phasesLabel('1,2')]).toEqual(['phase 3', 'phases 1,2,3', 'phases 1,2']);
-    const report = { mode: 'missing' as const, concurrency: 1, selected: [4], done: [4], skipped: [], failed: [], blocks: 1, seconds: 0.5 };
+    const report = { mode: 'missing' as const, concurrency: 1, selected: [4], done: [4], skipped: [], failed: [], blocks: 1, reusedBlocks: 0, parsedBlocks: 1, seconds: 0.5 };
     expect(backfillReportText(report)).toMatch(/^backfill --missing \(concurrency 1\): 1 schedule selected\n/);
   });
 

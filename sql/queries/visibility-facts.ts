@@ -1,0 +1,23 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+
+/**
+ * The visibility facts to drop when a schedule's analytics are deleted:
+ * those of its blocks, and of blocks that no longer exist, that no schedule
+ * with analytics (a run record) links. Facts another schedule still uses
+ * stay; a fact kept after its block's JSON changed is harmless, as the
+ * digest no longer matches and it is never served.
+ */
+export function deleteUnusedFacts(db: Kysely<Database>, scheduleId: number) {
+  return db
+    .deleteFrom('block_visibility_facts')
+    .where((eb) => eb.or([
+      eb('block_visibility_facts.scheduling_block_id', 'in', eb.selectFrom('schedule_scheduling_blocks').select('scheduling_block_id').where('schedule_id', '=', scheduleId)),
+      eb.not(eb.exists(eb.selectFrom('scheduling_blocks as sb').select(sql`1`.as('one')).whereRef('sb.scheduling_block_id', '=', 'block_visibility_facts.scheduling_block_id'))),
+    ]))
+    .where((eb) => eb.not(eb.exists(eb
+      .selectFrom('schedule_scheduling_blocks as o')
+      .innerJoin('schedule_analytics_runs as r', 'r.schedule_id', 'o.schedule_id')
+      .select(sql`1`.as('one'))
+      .whereRef('o.scheduling_block_id', '=', 'block_visibility_facts.scheduling_block_id'))));
+}

@@ -1,0 +1,58 @@
+import mssql from 'mssql';
+import { describe, expect, it } from 'vitest';
+import { mssqlKysely } from '../../sql/mssql/mssql-driver.js';
+import { CREATE_STAGING, mergeStagedFacts, stageFactsStatements } from '../../sql/mssql/mssql-facts-merge.js';
+import { MSSQL_MAX_PARAMETERS } from '../../sql/mssql/mssql-row-writer.js';
+import { selectSourceBlocksWithFactsMssql } from '../../sql/queries/source-blocks.js';
+import { deleteUnusedFacts } from '../../sql/queries/visibility-facts.js';
+import { VISIBILITY_FACTS } from '../../sql/table-specs.js';
+
+// Compiling needs no server: the pool is never connected.
+const db = mssqlKysely(new mssql.ConnectionPool({ server: 'localhost' }));
+const WIDTH = VISIBILITY_FACTS.columns.length;
+
+describe('the T-SQL of visibility facts', () => {
+  it('digests the JSON on the server and sends it only for blocks without matching facts', () => {
+    const q = selectSourceBlocksWithFactsMssql(db, 42).compile();
+    expect(q.sql).toContain(
+      'left join "analytics"."block_visibility_facts" as "f" on "f"."scheduling_block_id" = "sb"."scheduling_block_id" ' +
+        "and f.json_length = DATALENGTH(sb.visibility_periods_json) AND f.json_digest = HASHBYTES('SHA2_256', sb.visibility_periods_json)",
+    );
+    expect(q.sql).toContain('CASE WHEN f.scheduling_block_id IS NULL THEN sb.visibility_periods_json END as "visibilityJson"');
+    expect(q.sql).toContain('"f"."period_count" as "factsPeriodCount", "f"."union_hours" as "factsUnionHours", "f"."range_count" as "factsRangeCount", "f"."minute_ranges" as "factsMinuteRanges"');
+    // The JSON column is selected nowhere else: reused text never crosses the network.
+    expect(q.sql.match(/visibility_periods_json/g)).toHaveLength(3);
+    expect(q.sql).toMatch(/where "ssb"."schedule_id" = @1 order by "ssb"."scheduling_block_id"$/);
+    expect(q.parameters).toEqual([42]);
+  });
+
+  it('stages facts rows in a session temporary table, within the parameter limit', () => {
+    expect(CREATE_STAGING).toMatch(/^CREATE TABLE #tsi_visibility_facts \(\n  scheduling_block_id BIGINT NOT NULL PRIMARY KEY, json_digest BINARY\(32\) NOT NULL,/);
+    const row = (id: number) => [id, Buffer.alloc(32, id), 100 + id, id, id / 3, 1, Buffer.from([id])];
+    const statements = stageFactsStatements(db, Array.from({ length: 700 }, (_, i) => row(i + 1)));
+    const perStatement = Math.floor(MSSQL_MAX_PARAMETERS / WIDTH);
+    expect(statements.map((s) => s.parameters.length / WIDTH)).toEqual([perStatement, perStatement, 700 - 2 * perStatement]);
+    expect(statements[0].sql).toMatch(/^INSERT INTO #tsi_visibility_facts \("scheduling_block_id", "json_digest", "json_length", "period_count", "union_hours", "range_count", "minute_ranges"\) VALUES \(@1, @2, @3, @4, @5, @6, @7\), \(@8,/);
+    expect(statements[2].parameters.slice(0, WIDTH)).toEqual(row(2 * perStatement + 1));
+  });
+
+  it('merges the staged facts WITH (HOLDLOCK), writing only missing or changed ones, then drops the staging table', () => {
+    const text = mergeStagedFacts(db);
+    expect(text).toMatch(/^MERGE \[analytics\]\.\[block_visibility_facts\] WITH \(HOLDLOCK\) AS f\nUSING #tsi_visibility_facts AS v\n/);
+    expect(text).toContain('ON f.scheduling_block_id = v.scheduling_block_id');
+    expect(text).toContain('WHEN MATCHED AND (f.json_digest <> v.json_digest OR f.json_length <> v.json_length) THEN UPDATE SET f."json_digest" = v."json_digest", ');
+    expect(text).toContain('WHEN NOT MATCHED THEN INSERT ("scheduling_block_id", "json_digest", "json_length", "period_count", "union_hours", "range_count", "minute_ranges")');
+    expect(text).toMatch(/;\nDROP TABLE #tsi_visibility_facts;$/);
+  });
+
+  it('cleans up only facts that no schedule with analytics links', () => {
+    const q = deleteUnusedFacts(db, 42).compile();
+    expect(q.sql).toBe(
+      'delete from "analytics"."block_visibility_facts" where ("analytics"."block_visibility_facts"."scheduling_block_id" in ' +
+        '(select "scheduling_block_id" from "dbo"."schedule_scheduling_blocks" where "schedule_id" = @1) ' +
+        'or not exists (select 1 as "one" from "dbo"."scheduling_blocks" as "sb" where "sb"."scheduling_block_id" = "analytics"."block_visibility_facts"."scheduling_block_id")) ' +
+        'and not exists (select 1 as "one" from "dbo"."schedule_scheduling_blocks" as "o" inner join "analytics"."schedule_analytics_runs" as "r" on "r"."schedule_id" = "o"."schedule_id" ' +
+        'where "o"."scheduling_block_id" = "analytics"."block_visibility_facts"."scheduling_block_id")',
+    );
+  });
+});
