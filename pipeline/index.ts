@@ -45,4 +45,5 @@ export {
   compareSchedules, DuplicateBlockKeyError,
   type BlockStatus, type ScheduleFigures, type CoveragePoint, type DiffRow, type Comparison, type BlockStatusTable, type ComparisonReport, type CompareOptions,
 } from '../queries/compare-reads.js';
-export { writeReport, defaultReportPath, type ReportRequest, type WrittenReport } from './report/write-report.js';
+export { writeReportLazily as writeReport } from './report/lazy-report.js';
+export { defaultReportPath, type ReportRequest, type WrittenReport } from './report/report-request.js';

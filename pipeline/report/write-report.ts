@@ -4,22 +4,7 @@ import type { Store } from '../../sql/store.js';
 import type { ReadOptions } from '../../queries/read-options.js';
 import { readReportData } from './report-data.js';
 import { reportHtml } from './report-html.js';
-
-export interface ReportRequest {
-  scheduleId: number;
-  /** Schedules to compare with (the reference is `scheduleId`). */
-  compare?: readonly number[];
-  /** Default `report-<id>.html` in the working directory. */
-  out?: string;
-}
-
-export interface WrittenReport {
-  path: string;
-  bytes: number;
-  seconds: number;
-}
-
-export const defaultReportPath = (scheduleId: number) => `report-${scheduleId}.html`;
+import { defaultReportPath, type ReportRequest, type WrittenReport } from './report-request.js';
 
 /**
  * Writes one self-contained HTML report of a schedule (and its comparisons):

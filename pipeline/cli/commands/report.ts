@@ -1,6 +1,7 @@
 import { openStore } from '../../../sql/create-store.js';
 import { ParameterError } from '../../../base/errors.js';
-import { defaultReportPath, writeReport } from '../../report/write-report.js';
+import { writeReportLazily as writeReport } from '../../report/lazy-report.js';
+import { defaultReportPath } from '../../report/report-request.js';
 import { parseId, requiredId, writeJson, type Command, type CommandArgs } from '../command.js';
 
 function compareOption(args: CommandArgs, scheduleId: number): number[] {
