@@ -13,8 +13,8 @@ export const MAX_DEFAULT_THREADS = 4;
  * The default `threads` for a machine with `cores` cores: the main thread
  * keeps a core for reading and writing and each worker gets one of the rest.
  * With 2 cores or fewer that leaves no core for a worker, and a worker sharing
- * them measured slower than one thread (W10k, 2 cores: 0.84–1.17 s against
- * 0.75–0.80 s, and 210 MB peak RSS against 185 MB), so the default is 1.
+ * them measured slower than one thread (W10k, 2 cores, bench of 2026-12-01:
+ * 0.86 s against 0.82 s, and 202 MB peak RSS against 170 MB), so the default is 1.
  */
 export function defaultThreads(cores: number): number {
   return cores <= 2 ? 1 : Math.min(cores - 1, MAX_DEFAULT_THREADS);
