@@ -397,3 +397,34 @@ export async function crashAndCheck(f: CrashFixture, run: () => Promise<ChildRun
   if (child.code === 0) expect(state).toBe('new');
   return { state, child };
 }
+
+/** Where the timed kills fall, learned from normal runs before the cases. */
+export interface RunTiming {
+  runMs: number;
+  firstWriteMs: number;
+  batches: number;
+}
+
+export interface InjectedKill {
+  name: string;
+  fault: (t: RunTiming) => string;
+  expected: 'old' | 'new';
+}
+
+/**
+ * Kills at injected points: before the first write, after `afterBatchKills`
+ * batches spread from the first to the last, just before and just after the
+ * commit (the only one that must leave the new analytics).
+ */
+export function injectedKills(afterBatchKills: number): InjectedKill[] {
+  return [
+    { name: 'before the first write', fault: () => 'before-first-write:kill', expected: 'old' },
+    ...Array.from({ length: afterBatchKills }, (_, k) => ({
+      name: `after batch ${k + 1} of ${afterBatchKills} spread points`,
+      fault: (t: RunTiming) => `after-batch@${1 + Math.round((k * (t.batches - 1)) / (afterBatchKills - 1))}:kill`,
+      expected: 'old' as const,
+    })),
+    { name: 'just before the commit', fault: () => 'before-commit:kill', expected: 'old' },
+    { name: 'just after the commit', fault: () => 'after-commit:kill', expected: 'new' },
+  ];
+}

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { populateSchedule } from '../../pipeline/populate.js';
 import {
-  ANALYTICS_TABLES, analyticsDigests, batchesWritten, classifyDigests, prepareSqliteCrashFixture,
-  sourceDigests, spawnPopulate, type ChildRun, type CrashFixture, type CrashScenario,
+  ANALYTICS_TABLES, batchesWritten, crashAndCheck, injectedKills, prepareSqliteCrashFixture,
+  spawnPopulate, type ChildRun, type CrashFixture, type CrashScenario, type RunTiming,
 } from './crash-harness.js';
 
 /*
@@ -30,13 +29,6 @@ const RETRY_EARLIER = 0.7;
  * commit (leave the old analytics): fewer would mean the timing missed the writes.
  */
 const MIN_INTERRUPTED_DURING_WRITES = KILLS_DURING_WRITES / 2;
-
-/** Where the timed kills fall, learned from normal runs before the cases. */
-interface RunTiming {
-  runMs: number;
-  firstWriteMs: number;
-  batches: number;
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -77,26 +69,11 @@ function crashSuite(dialect: string, prepare: () => Promise<CrashFixture>): void
       await f?.dispose();
     });
 
-    /**
-     * Resets to the old state, runs the child, and checks the three promises:
-     * one whole state, the source untouched, and a clean next populate.
-     */
-    async function crashAndCheck(run: () => Promise<ChildRun>): Promise<{ state: string; child: ChildRun }> {
-      await f.reset();
-      const child = await run();
-      const state = await f.withStore(async (store) => {
-        const after = await analyticsDigests(store.db, f.scheduleId);
-        const state = classifyDigests(after, { old: f.oldDigests, new: f.newDigests });
-        expect(['old', 'new'], `analytics after the crash: ${state}`).toContain(state);
-        expect(await sourceDigests(store.db, f.scheduleId)).toEqual(f.sourceDigests);
-        await populateSchedule(store, f.scheduleId);
-        expect(await analyticsDigests(store.db, f.scheduleId)).toEqual(f.newDigests);
-        return state;
-      });
-      outcomes[state as 'old' | 'new']++;
-      // A child that exited 0 has committed; one that stopped before the commit cannot have.
-      if (child.code === 0) expect(state).toBe('new');
-      return { state, child };
+    /** The harness's crashAndCheck, counting how many cases left each state. */
+    async function crashAndCheckCounted(run: () => Promise<ChildRun>): Promise<{ state: string; child: ChildRun }> {
+      const result = await crashAndCheck(f, run);
+      outcomes[result.state]++;
+      return result;
     }
 
     it('starts from old analytics that differ from the new ones in every table (so a mix cannot pass as one state)', () => {
@@ -105,20 +82,11 @@ function crashSuite(dialect: string, prepare: () => Promise<CrashFixture>): void
       expect(new Set([...f.oldDigests, ...f.newDigests]).size).toBe(2 * ANALYTICS_TABLES.length);
     });
 
-    const injected: { name: string; fault: (t: RunTiming) => string; expected: 'old' | 'new' }[] = [
-      { name: 'before the first write', fault: () => 'before-first-write:kill', expected: 'old' },
-      ...Array.from({ length: AFTER_BATCH_KILLS }, (_, k) => ({
-        name: `after batch ${k + 1} of ${AFTER_BATCH_KILLS} spread points`,
-        fault: (t: RunTiming) => `after-batch@${1 + Math.round((k * (t.batches - 1)) / (AFTER_BATCH_KILLS - 1))}:kill`,
-        expected: 'old' as const,
-      })),
-      { name: 'just before the commit', fault: () => 'before-commit:kill', expected: 'old' },
-      { name: 'just after the commit', fault: () => 'after-commit:kill', expected: 'new' },
-    ];
+    const injected = injectedKills(AFTER_BATCH_KILLS);
 
     it.each(injected)('SIGKILL at an injected point: $name', async ({ fault, expected }) => {
       const spec = fault(timing);
-      const { state, child } = await crashAndCheck(() => spawnPopulate(f.target, f.scheduleId, { env: { TSI_FAULT: spec } }));
+      const { state, child } = await crashAndCheckCounted(() => spawnPopulate(f.target, f.scheduleId, { env: { TSI_FAULT: spec } }));
       expect(child.signal, `${spec} must kill the child (exit ${child.code}: ${child.stderr})`).toBe('SIGKILL');
       expect(state).toBe(expected);
     });
@@ -134,7 +102,7 @@ function crashSuite(dialect: string, prepare: () => Promise<CrashFixture>): void
     ];
 
     it.each(thrown)('an error thrown at $point rolls back (or is already committed) and is reported in one line', async ({ point, expected }) => {
-      const { state, child } = await crashAndCheck(() => spawnPopulate(f.target, f.scheduleId, { env: { TSI_FAULT: `${point}:throw` } }));
+      const { state, child } = await crashAndCheckCounted(() => spawnPopulate(f.target, f.scheduleId, { env: { TSI_FAULT: `${point}:throw` } }));
       expect(child.code).toBe(1);
       expect(child.stdout).toBe('');
       expect(child.stderr).toBe(`tsi-etl populate: injected fault at ${point.replace(/@\d+$/, '')}\n`);
@@ -158,7 +126,7 @@ function crashSuite(dialect: string, prepare: () => Promise<CrashFixture>): void
     it.each(timed)('SIGKILL after elapsed time: $name', async ({ at, duringWrites }) => {
       let ms = at(timing);
       for (let attempt = 0; ; attempt++) {
-        const { state, child } = await crashAndCheck(() => spawnPopulate(f.target, f.scheduleId, { killAfterMs: ms }));
+        const { state, child } = await crashAndCheckCounted(() => spawnPopulate(f.target, f.scheduleId, { killAfterMs: ms }));
         if (child.signal === 'SIGKILL') {
           if (duringWrites && state === 'old') timedKills.interruptedDuringWrites++;
           return;

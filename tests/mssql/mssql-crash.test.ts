@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ANALYTICS_TABLES, batchesWritten, crashAndCheck, prepareMssqlCrashFixture, spawnPopulate, type ChildRun, type CrashFixture, type CrashScenario,
+  ANALYTICS_TABLES, batchesWritten, crashAndCheck, injectedKills, prepareMssqlCrashFixture, spawnPopulate,
+  type ChildRun, type CrashFixture, type CrashScenario, type RunTiming,
 } from '../faults/crash-harness.js';
 
 /*
@@ -24,12 +25,6 @@ const KILLS_DURING_WRITES = 6;
 
 const url = process.env.TSI_MSSQL_URL;
 if (!url) console.warn('TSI_MSSQL_URL is not set: skipping the SQL Server crash suite (set it to mssql://user:pass@host:1433/db to run it)');
-
-interface RunTiming {
-  runMs: number;
-  firstWriteMs: number;
-  batches: number;
-}
 
 describe.skipIf(!url)('populate killed on SQL Server (TSI_MSSQL_URL): analytics all old or all new', () => {
   let f: CrashFixture;
@@ -56,16 +51,7 @@ describe.skipIf(!url)('populate killed on SQL Server (TSI_MSSQL_URL): analytics 
     ANALYTICS_TABLES.forEach((table, i) => expect(f.oldDigests[i], table).not.toBe(f.newDigests[i]));
   });
 
-  const injected: { name: string; fault: (t: RunTiming) => string; expected: 'old' | 'new' }[] = [
-    { name: 'before the first write', fault: () => 'before-first-write:kill', expected: 'old' },
-    ...Array.from({ length: AFTER_BATCH_KILLS }, (_, k) => ({
-      name: `after batch ${k + 1} of ${AFTER_BATCH_KILLS} spread points`,
-      fault: (t: RunTiming) => `after-batch@${1 + Math.round((k * (t.batches - 1)) / (AFTER_BATCH_KILLS - 1))}:kill`,
-      expected: 'old' as const,
-    })),
-    { name: 'just before the commit (the last loads sent)', fault: () => 'before-commit:kill', expected: 'old' },
-    { name: 'just after the commit', fault: () => 'after-commit:kill', expected: 'new' },
-  ];
+  const injected = injectedKills(AFTER_BATCH_KILLS);
 
   it.each(injected)('SIGKILL at an injected point: $name', async ({ fault, expected }) => {
     const spec = fault(timing);
