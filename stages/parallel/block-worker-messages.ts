@@ -2,29 +2,23 @@ import type { PackedBlockFacts } from '../core/block-facts-columns.js';
 import type { MinuteBinState } from '../core/minute-bin-accumulator.js';
 import type { PackedSourceChunk } from '../core/source-chunk-codec.js';
 import type { PackedTableBatch } from '../core/table-batch-codec.js';
-import type { JsonDigestEncoding } from '../../sql/visibility-facts.js';
+import type { BlockProcessorOptions } from '../core/block-processor.js';
 
 /*
  * What the main thread and a block worker say to each other. Every bulky
  * field is a typed array whose buffer is transferred with the message.
  */
 
-/** A worker's `workerData`: what its BlockProcessor needs. */
-export interface BlockWorkerSetup {
-  scheduleId: number;
-  priorityMin: number;
-  priorityMax: number;
-  lenient: boolean;
-  writeBlockRows: boolean;
-  writeRanges: boolean;
+/** A worker's `workerData`: the BlockProcessor's options that can cross a thread, and what the worker accumulates. */
+export type BlockWorkerSetup = Pick<
+  BlockProcessorOptions,
+  'scheduleId' | 'priorityMin' | 'priorityMax' | 'lenient' | 'writeBlockRows' | 'writeRanges' | 'factsEncoding' | 'batchRows'
+> & {
   /** Record the facts Phase 2 needs, for the main thread to replay. */
   recordFacts: boolean;
   /** Count minute bins of this width (Phase 3); null when Phase 3 is not computed. */
   binSeconds: number | null;
-  /** Digest encoding of the visibility facts written for parsed blocks; null: none (--no-reuse). */
-  factsEncoding: JsonDigestEncoding | null;
-  batchRows: number;
-}
+};
 
 export type ToWorker =
   | { type: 'chunk'; chunk: PackedSourceChunk }
