@@ -475,14 +475,16 @@ function insertAt(periods: PeriodBuffer, index: number, start: number, stop: num
   periods.stops[index] = stop;
 }
 
-/** Exactly `JSON.stringify` of `[{start, stop}, ...]`, built by concatenation: one string per block, no object per period. */
+/**
+ * Exactly `JSON.stringify` of `[{start, stop}, ...]`, no object per period.
+ * Joined, not concatenated: `+=` leaves a rope of ~900 pieces per block that
+ * lives until the batch is written (W10k `generate`: 353 MB peak RSS), while
+ * `join` makes one flat string at once.
+ */
 function visibilityJson(periods: PeriodBuffer): string {
-  let json = '[';
-  for (let i = 0; i < periods.length; i++) {
-    if (i > 0) json += ',';
-    json += periodJson(periods.starts[i], periods.stops[i]);
-  }
-  return json + ']';
+  const parts = new Array<string>(periods.length);
+  for (let i = 0; i < periods.length; i++) parts[i] = periodJson(periods.starts[i], periods.stops[i]);
+  return '[' + parts.join(',') + ']';
 }
 
 /** `String(x)` of a finite number is what JSON.stringify writes. */
