@@ -1,5 +1,6 @@
 import { ParameterError } from '../base/errors.js';
 import { silentLogger } from '../base/logger.js';
+import type { ScheduleComparisonsTable } from '../sql/schema.js';
 import type { Store } from '../sql/store.js';
 import { analyticsCompareBlocks } from './compare-block-rows.js';
 import { legacyCompareBlocks } from './legacy/legacy-compare-blocks.js';
@@ -19,21 +20,20 @@ export type { DiffRow } from './core/diff-rows.js';
 export type { ScheduleFigures } from './core/schedule-figures.js';
 export { DuplicateBlockKeyError } from './core/compare-block.js';
 
+/** The pair's figures, as the comparison cache stores them. */
+type PairFigures = Pick<
+  ScheduleComparisonsTable,
+  'match_ratio' | 'median_shift_seconds' | 'mad_shift_seconds' | 'order_preservation' | 'coverage_final_a' | 'coverage_final_b' | 'coverage_lead_top10'
+>;
+
 /** The reference schedule compared with one other (SEMANTICS "Compare read"). */
-export interface Comparison {
+export interface Comparison extends PairFigures {
   other: number;
   /** 'cache' when the stored figures answered; else the path the per-block rows came from ('legacy' when either side fell back). */
   source: 'cache' | ReadSource;
   a: ScheduleFigures;
   b: ScheduleFigures;
   counts: Record<BlockStatus, number>;
-  match_ratio: number | null;
-  median_shift_seconds: number | null;
-  mad_shift_seconds: number | null;
-  order_preservation: number | null;
-  coverage_final_a: number;
-  coverage_final_b: number;
-  coverage_lead_top10: number;
   /** [] unless options.coverage. */
   coverage: CoveragePoint[];
   /** The first options.rows diff rows in SEMANTICS order. */
