@@ -1,10 +1,8 @@
+import { medianOfSorted } from '../../stages/core/sorted-median.js';
+
 /** Middle value of `values`, or the mean of the two middle ones; null when empty. Sorts `values` in place. */
 export function medianInPlace(values: Float64Array): number | null {
-  const n = values.length;
-  if (n === 0) return null;
-  values.sort();
-  const mid = n >> 1;
-  return n % 2 === 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+  return values.length === 0 ? null : medianOfSorted(values.sort());
 }
 
 /** Median and median absolute deviation (`median(|x − median|)`) of `values`; both null when empty. Does not modify `values`. */

@@ -5,6 +5,7 @@ import { GrowableFloat64 } from './growable-float64.js';
 import type { HeatmapBinRow, Phase2Result, PriorityRateRow, SummaryRow, VisibilityBinRow } from './phase2-rows.js';
 import { averageRanks, rankPearson } from './spearman.js';
 import { scheduleGaps, type ScheduleGaps } from './schedule-gaps.js';
+import { medianOfSorted } from './sorted-median.js';
 import { mjdToUnix } from './time.js';
 
 export interface Phase2Options {
@@ -155,7 +156,6 @@ function summarize(c: Columns, t: Totals, conflicts: number, gaps: ScheduleGaps,
     };
   }
   const sortedPriority = c.priority.slice().sort();
-  const half = n >>> 1;
   const priorityRanks = averageRanks(c.priority);
   const visibilityRanks = averageRanks(c.visibility);
   const requestedRanks = averageRanks(c.requested);
@@ -164,7 +164,7 @@ function summarize(c: Columns, t: Totals, conflicts: number, gaps: ScheduleGaps,
     priority_min: sortedPriority[0],
     priority_max: sortedPriority[n - 1],
     priority_mean: t.prioritySum / n,
-    priority_median: n % 2 === 1 ? sortedPriority[half] : (sortedPriority[half - 1] + sortedPriority[half]) / 2,
+    priority_median: medianOfSorted(sortedPriority),
     visibility_mean_hours: t.visibilitySum / n,
     visibility_min_hours: minOf(c.visibility),
     visibility_max_hours: maxOf(c.visibility),

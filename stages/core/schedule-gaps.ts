@@ -1,3 +1,5 @@
+import { medianOfSorted } from './sorted-median.js';
+
 /** SEMANTICS "Gaps": the union of scheduled windows and the spaces between its intervals, in hours. */
 export interface ScheduleGaps {
   scheduled_union_hours: number;
@@ -56,7 +58,6 @@ export function scheduleGaps(starts: Float64Array, stops: Float64Array): Schedul
   const sorted = gaps.subarray(0, gapCount).sort();
   let total = 0;
   for (let k = 0; k < gapCount; k++) total += sorted[k];
-  const mid = gapCount >> 1;
   const rank = 0.9 * (gapCount - 1);
   const lo = Math.floor(rank);
   const hi = Math.min(lo + 1, gapCount - 1);
@@ -65,7 +66,7 @@ export function scheduleGaps(starts: Float64Array, stops: Float64Array): Schedul
     gap_count: gapCount,
     gap_total_hours: total,
     gap_mean_hours: total / gapCount,
-    gap_median_hours: gapCount % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2,
+    gap_median_hours: medianOfSorted(sorted),
     gap_p90_hours: sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo),
     gap_max_hours: sorted[gapCount - 1],
   };
