@@ -6,7 +6,7 @@ import type { TableSpec } from './table-specs.js';
  * Multi-row INSERT text for `rowCount` rows of `table`, built by kysely once
  * per (table, rowCount) and cached, so the hot path only binds a flat array.
  * An `upsert` table gets SQLite's INSERT OR REPLACE (SQL Server upserts those
- * with a MERGE of its own, mssql-facts-merge.ts).
+ * with an UPDATE and an INSERT of its own, mssql-facts-upsert.ts).
  */
 export class InsertStatementCache {
   readonly #db: Kysely<Database>;

@@ -33,8 +33,8 @@ import { leasePool, type PoolLease } from './mssql-pools.js';
 import { MSSQL_MAX_PARAMETERS, MssqlRowWriter } from './mssql-row-writer.js';
 import { CONNECTIONS_PER_WRITE, MSSQL_DEFAULTS, type MssqlStoreOptions } from './mssql-store-config.js';
 import { MssqlWriteBuffer, type FlushLimits } from './mssql-write-buffer.js';
-import { mergeComparison } from './mssql-comparison-merge.js';
-import { lockFacts, MssqlFactsBuffer } from './mssql-facts-merge.js';
+import { isDuplicateKey, upsertComparisonMssql } from './mssql-comparison-upsert.js';
+import { lockFacts, MssqlFactsBuffer } from './mssql-facts-upsert.js';
 import { beginTransaction, inTransaction, rollbackQuietly } from './mssql-transaction.js';
 import { qualifiedTableName } from './table-names.js';
 
@@ -302,7 +302,14 @@ export class MssqlStore implements Store {
   }
 
   async saveComparison(row: ComparisonCacheRow): Promise<void> {
-    await executeStatement(new mssql.Request(this.#pool), mergeComparison(this.db, row));
+    const upsert = upsertComparisonMssql(this.db, row);
+    try {
+      await executeStatement(new mssql.Request(this.#pool), upsert);
+    } catch (error) {
+      // Another reader inserted the pair between our UPDATE and INSERT: this time the UPDATE finds it.
+      if (!isDuplicateKey(error)) throw error;
+      await executeStatement(new mssql.Request(this.#pool), upsert);
+    }
   }
 
   async beginSourceLoad(): Promise<SourceLoadTx> {

@@ -256,7 +256,7 @@ describe.skipIf(!url)('MssqlStore against SQL Server (TSI_MSSQL_URL)', () => {
     // The run's DATETIME2 completion time must survive the round trip exactly, or the row never matches.
     expect(await source()).toBe('cache');
     await populateSchedule(store, scheduleId);
-    expect(await source()).toBe('analytics'); // stale: recomputed, and the MERGE updates the row
+    expect(await source()).toBe('analytics'); // stale: recomputed, and the upsert updates the row
     expect(await source()).toBe('cache');
     expect(await cached()).toHaveLength(1);
     await store.deleteAnalytics(scheduleId, [3]);

@@ -84,10 +84,19 @@ describe('MssqlStore writes', () => {
     ]);
   });
 
-  it('stores a Compare cache row with one MERGE outside any transaction', async () => {
-    await store.saveComparison({ schedule_a_id: 1, schedule_b_id: 2 } as Parameters<MssqlStore['saveComparison']>[0]);
-    expect(server.log).toHaveLength(1);
-    expect(server.log[0]).toMatch(/^\S+ query: MERGE \[analytics\]\.\[schedule_comparisons\] WITH \(HOLDLOCK\) AS t\n/);
+  it('stores a Compare cache row with one UPDATE-else-INSERT batch outside any transaction, once more after a duplicate key only', async () => {
+    const row = { schedule_a_id: 1, schedule_b_id: 2, match_ratio: 0.5 } as Parameters<MssqlStore['saveComparison']>[0];
+    await store.saveComparison(row);
+    expect(server.log).toEqual([expect.stringMatching(/^pool query: UPDATE \[analytics\]\.\[schedule_comparisons\] SET "match_ratio" = @1, computed_at = SYSUTCDATETIME\(\)\n.*\nIF @@ROWCOUNT = 0 INSERT INTO /s)]);
+
+    // Another reader inserted the pair between our UPDATE and INSERT: the batch runs again and updates.
+    let calls = 0;
+    server.answer = () => (++calls === 1 ? { error: Object.assign(new Error('Violation of PRIMARY KEY constraint'), { number: 2627 }) } : {});
+    await store.saveComparison(row);
+    expect(calls).toBe(2);
+
+    server.answer = () => ({ error: Object.assign(new Error('Invalid object name'), { number: 208 }) });
+    await expect(store.saveComparison(row)).rejects.toThrow('Invalid object name');
   });
 
   it('fails without deleting anything when another process holds the schedule past the timeout', async () => {

@@ -5,7 +5,7 @@ import { analyticsCompareBlocks } from '../../queries/compare-block-rows.js';
 import { legacyCompareBlocks } from '../../queries/legacy/legacy-compare-blocks.js';
 import { readCachedPair, readRunTokens } from '../../queries/comparison-cache.js';
 import { fetchTimeline } from '../../queries/timeline-reads.js';
-import { mergeComparison } from '../../sql/mssql/mssql-comparison-merge.js';
+import { isDuplicateKey, upsertComparisonMssql } from '../../sql/mssql/mssql-comparison-upsert.js';
 import { mssqlKysely } from '../../sql/mssql/mssql-driver.js';
 import { MssqlTableNamesPlugin } from '../../sql/mssql/table-names.js';
 import { deleteComparisonsOf } from '../../sql/queries/comparison-cache.js';
@@ -91,18 +91,19 @@ describe('Phase 4 reads compiled for SQL Server', () => {
     );
   });
 
-  it('upserts a cache row with one MERGE under HOLDLOCK and deletes a schedule\'s pairs on either side', () => {
+  it('upserts a cache row with an UPDATE, then an INSERT when none was updated, and deletes a schedule\'s pairs on either side', () => {
     const db = mssqlKysely(new mssql.ConnectionPool({ server: 'localhost' }));
     const row = { schedule_a_id: 1, schedule_b_id: 2, a_source_fingerprint: 'f', match_ratio: null } as unknown as ComparisonCacheRow;
-    const merge = mergeComparison(db, row);
-    expect(merge.sql).toBe(
-      'MERGE [analytics].[schedule_comparisons] WITH (HOLDLOCK) AS t\n'
-      + 'USING (VALUES (@1, @2, @3, @4)) AS s ("schedule_a_id", "schedule_b_id", "a_source_fingerprint", "match_ratio")\n'
-      + 'ON t.schedule_a_id = s.schedule_a_id AND t.schedule_b_id = s.schedule_b_id\n'
-      + 'WHEN MATCHED THEN UPDATE SET t."a_source_fingerprint" = s."a_source_fingerprint", t."match_ratio" = s."match_ratio", t.computed_at = SYSUTCDATETIME()\n'
-      + 'WHEN NOT MATCHED THEN INSERT ("schedule_a_id", "schedule_b_id", "a_source_fingerprint", "match_ratio") VALUES (s."schedule_a_id", s."schedule_b_id", s."a_source_fingerprint", s."match_ratio");',
+    const upsert = upsertComparisonMssql(db, row);
+    expect(upsert.sql).toBe(
+      'UPDATE [analytics].[schedule_comparisons] SET "a_source_fingerprint" = @1, "match_ratio" = @2, computed_at = SYSUTCDATETIME()\n'
+      + 'WHERE schedule_a_id = @3 AND schedule_b_id = @4;\n'
+      + 'IF @@ROWCOUNT = 0 INSERT INTO [analytics].[schedule_comparisons] ("schedule_a_id", "schedule_b_id", "a_source_fingerprint", "match_ratio") VALUES (@5, @6, @7, @8);',
     );
-    expect(merge.parameters).toEqual([1, 2, 'f', null]);
+    expect(upsert.parameters).toEqual(['f', null, 1, 2, 1, 2, 'f', null]);
+    expect(isDuplicateKey(Object.assign(new Error('Violation of PRIMARY KEY constraint'), { number: 2627 }))).toBe(true);
+    expect(isDuplicateKey(Object.assign(new Error('Cannot insert duplicate key row'), { number: 2601 }))).toBe(true);
+    expect(isDuplicateKey(Object.assign(new Error('deadlock'), { number: 1205 }))).toBe(false);
     expect(deleteComparisonsOf(db, 5).compile().sql).toBe('delete from "analytics"."schedule_comparisons" where ("schedule_a_id" = @1 or "schedule_b_id" = @2)');
   });
 });

@@ -1,7 +1,7 @@
 import mssql from 'mssql';
 import { describe, expect, it } from 'vitest';
 import { mssqlKysely } from '../../sql/mssql/mssql-driver.js';
-import { CREATE_STAGING, mergeStagedFacts, stageFactsStatements } from '../../sql/mssql/mssql-facts-merge.js';
+import { CREATE_STAGING, upsertStagedFacts, stageFactsStatements } from '../../sql/mssql/mssql-facts-upsert.js';
 import { MSSQL_MAX_PARAMETERS } from '../../sql/mssql/mssql-row-writer.js';
 import { selectSourceBlocksWithFactsMssql } from '../../sql/queries/source-blocks.js';
 import { deleteUnusedFacts } from '../../sql/queries/visibility-facts.js';
@@ -36,13 +36,22 @@ describe('the T-SQL of visibility facts', () => {
     expect(statements[2].parameters.slice(0, WIDTH)).toEqual(row(2 * perStatement + 1));
   });
 
-  it('merges the staged facts WITH (HOLDLOCK), writing only missing or changed ones, then drops the staging table', () => {
-    const text = mergeStagedFacts(db);
-    expect(text).toMatch(/^MERGE \[analytics\]\.\[block_visibility_facts\] WITH \(HOLDLOCK\) AS f\nUSING #tsi_visibility_facts AS v\n/);
-    expect(text).toContain('ON f.scheduling_block_id = v.scheduling_block_id');
-    expect(text).toContain('WHEN MATCHED AND (f.json_digest <> v.json_digest OR f.json_length <> v.json_length) THEN UPDATE SET f."json_digest" = v."json_digest", ');
-    expect(text).toContain('WHEN NOT MATCHED THEN INSERT ("scheduling_block_id", "json_digest", "json_length", "period_count", "union_hours", "range_count", "minute_ranges")');
-    expect(text).toMatch(/;\nDROP TABLE #tsi_visibility_facts;$/);
+  it('upserts the staged facts without MERGE, writing only missing or changed ones, then drops the staging table', () => {
+    const text = upsertStagedFacts(db);
+    expect(text).not.toMatch(/MERGE/);
+    const [update, insert, drop] = text.split(';\n');
+    expect(update).toBe(
+      'UPDATE f SET "json_digest" = v."json_digest", "json_length" = v."json_length", "period_count" = v."period_count", "union_hours" = v."union_hours", '
+      + '"range_count" = v."range_count", "minute_ranges" = v."minute_ranges"\n'
+      + 'FROM [analytics].[block_visibility_facts] AS f INNER JOIN #tsi_visibility_facts AS v ON f.scheduling_block_id = v.scheduling_block_id\n'
+      + 'WHERE f.json_digest <> v.json_digest OR f.json_length <> v.json_length',
+    );
+    expect(insert).toBe(
+      'INSERT INTO [analytics].[block_visibility_facts] ("scheduling_block_id", "json_digest", "json_length", "period_count", "union_hours", "range_count", "minute_ranges")\n'
+      + 'SELECT v."scheduling_block_id", v."json_digest", v."json_length", v."period_count", v."union_hours", v."range_count", v."minute_ranges" FROM #tsi_visibility_facts AS v\n'
+      + 'WHERE NOT EXISTS (SELECT 1 FROM [analytics].[block_visibility_facts] AS f WHERE f.scheduling_block_id = v.scheduling_block_id)',
+    );
+    expect(drop).toBe('DROP TABLE #tsi_visibility_facts;');
   });
 
   it('cleans up only facts that no schedule with analytics links', () => {

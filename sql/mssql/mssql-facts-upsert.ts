@@ -37,18 +37,21 @@ export const CREATE_STAGING = `CREATE TABLE ${STAGING} (
 const ref = (c: string) => sql.ref(c);
 
 /**
- * The upsert of the staged facts into the table: a block without facts gets
- * them, a block whose stored facts are of other JSON (digest or length
- * differ) gets them replaced, and a block whose facts are already those is
- * not written at all (a second populate sharing the blocks writes nothing).
- * HOLDLOCK keeps the key ranges locked from the match to the insert.
+ * The upsert of the staged facts into the table, run under the facts lock
+ * (so no other writer interleaves): a block whose stored facts are of other
+ * JSON (digest or length differ) gets them replaced, a block without facts
+ * gets them, and a block whose facts are already those is not written at
+ * all (a second populate sharing the blocks writes nothing). An UPDATE and
+ * an INSERT rather than MERGE, which Babelfish rejects.
  */
-export function mergeStagedFacts(db: Kysely<Database>): string {
-  return sql`MERGE ${sql.raw(qualifiedTableName('block_visibility_facts'))} WITH (HOLDLOCK) AS f
-USING ${sql.raw(STAGING)} AS v
-ON f.scheduling_block_id = v.scheduling_block_id
-WHEN MATCHED AND (f.json_digest <> v.json_digest OR f.json_length <> v.json_length) THEN UPDATE SET ${sql.join(COLUMNS.slice(1).map((c) => sql`f.${ref(c)} = v.${ref(c)}`))}
-WHEN NOT MATCHED THEN INSERT (${sql.join(COLUMNS.map(ref))}) VALUES (${sql.join(COLUMNS.map((c) => sql`v.${ref(c)}`))});
+export function upsertStagedFacts(db: Kysely<Database>): string {
+  const table = sql.raw(qualifiedTableName('block_visibility_facts'));
+  return sql`UPDATE f SET ${sql.join(COLUMNS.slice(1).map((c) => sql`${ref(c)} = v.${ref(c)}`))}
+FROM ${table} AS f INNER JOIN ${sql.raw(STAGING)} AS v ON f.scheduling_block_id = v.scheduling_block_id
+WHERE f.json_digest <> v.json_digest OR f.json_length <> v.json_length;
+INSERT INTO ${table} (${sql.join(COLUMNS.map(ref))})
+SELECT ${sql.join(COLUMNS.map((c) => sql`v.${ref(c)}`))} FROM ${sql.raw(STAGING)} AS v
+WHERE NOT EXISTS (SELECT 1 FROM ${table} AS f WHERE f.scheduling_block_id = v.scheduling_block_id);
 DROP TABLE ${sql.raw(STAGING)};`.compile(db).sql;
 }
 
@@ -86,12 +89,12 @@ export class MssqlFactsBuffer {
     if (this.#rows.length >= HELD_ROWS) await this.#stage();
   }
 
-  /** Takes the facts lock (waiting up to `lockTimeoutMs`) and merges every row into the facts table. */
+  /** Takes the facts lock (waiting up to `lockTimeoutMs`) and upserts every row into the facts table. */
   async mergeInto(lockTimeoutMs: number): Promise<void> {
     if (this.#rows.length > 0) await this.#stage();
     if (!this.#staged) return;
     await lockFacts(this.#transaction, lockTimeoutMs);
-    await new mssql.Request(this.#transaction).batch(mergeStagedFacts(this.#db));
+    await new mssql.Request(this.#transaction).batch(upsertStagedFacts(this.#db));
   }
 
   async #stage(): Promise<void> {
