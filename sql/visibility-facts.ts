@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
  * A block's facts are served only while the block's JSON has the SHA-256
  * digest and the byte length they were stored with, both taken over the
  * bytes the database holds for `visibility_periods_json`: UTF-8 on SQLite
- * (TEXT), UTF-16LE on SQL Server (NVARCHAR, which is what
- * `HASHBYTES('SHA2_256', …)` and `DATALENGTH` see). Within one database the
- * rule is the same for writing and for comparing, so a fact never moves
+ * (TEXT); on SQL Server what `HASHBYTES('SHA2_256', …)` and `DATALENGTH`
+ * give, computed by the server both when a fact is stored (the source sends
+ * them with the JSON to parse) and when it is compared. Within one database
+ * the rule is the same for writing and for comparing, so a fact never moves
  * between dialects (export/import re-parses).
  *
  * Cost, measured on a 9 KB block (W10k's size, Node 20): SHA-256 of the

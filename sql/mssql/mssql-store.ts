@@ -54,10 +54,21 @@ const MAX_SOURCE_IDS = `SELECT ${Object.entries(ID_TABLES)
 
 const FIND_SCHEDULE_BY_CHECKSUM = `SELECT schedule_id FROM ${qualifiedTableName('schedules')} WITH (UPDLOCK, HOLDLOCK) WHERE checksum = @1`;
 
-/** A source row with facts columns as SourceBlockRow: the server sent the JSON only when the facts did not match. */
-function withStoredFacts(row: SourceBlockRow & FactsColumns): SourceBlockRow {
-  const { factsPeriodCount, factsUnionHours, factsRangeCount, factsMinuteRanges, ...source } = row;
+/** The server's digest of a JSON it sent (`selectSourceBlocksWithFactsMssql`). */
+interface ServerDigestColumns {
+  jsonDigestBytes: Uint8Array | null;
+  jsonLength: number | null;
+}
+
+/**
+ * A source row with facts columns as SourceBlockRow: the server sent the
+ * JSON only when the facts did not match, with the digest its new facts
+ * are to be stored with.
+ */
+function withStoredFacts(row: SourceBlockRow & FactsColumns & ServerDigestColumns): SourceBlockRow {
+  const { factsPeriodCount, factsUnionHours, factsRangeCount, factsMinuteRanges, jsonDigestBytes, jsonLength, ...source } = row;
   source.reused = storedFacts({ factsPeriodCount, factsUnionHours, factsRangeCount, factsMinuteRanges });
+  if (jsonDigestBytes !== null && jsonLength !== null) source.jsonDigest = { digest: jsonDigestBytes as Buffer, length: jsonLength }; // mssql reads VARBINARY as a Buffer
   return source;
 }
 
@@ -195,7 +206,7 @@ export class MssqlStore implements Store {
         running.add(request);
         try {
           // The query's aliases are SourceBlockRow's fields, and the row converter makes its BIGINT a number.
-          const chunks = streamRows(request, blocksQuery.sql, chunkRows) as AsyncIterable<unknown[]> as AsyncIterable<(SourceBlockRow & FactsColumns)[]>;
+          const chunks = streamRows(request, blocksQuery.sql, chunkRows) as AsyncIterable<unknown[]> as AsyncIterable<(SourceBlockRow & FactsColumns & ServerDigestColumns)[]>;
           if (!reuse) yield* chunks;
           else for await (const chunk of chunks) yield chunk.map(withStoredFacts);
         } finally {

@@ -78,9 +78,12 @@ export function selectSourceBlocksWithFactsSqlite(db: Kysely<Database>, schedule
 /**
  * The source rows with each block's stored visibility facts, SQL Server
  * form: the server digests the JSON (`HASHBYTES('SHA2_256')`, no input limit
- * since SQL Server 2016, and `DATALENGTH`) only to join the facts, and sends
- * the JSON text only for the blocks with no matching facts, so reused JSON
- * never crosses the network.
+ * since SQL Server 2016, and `DATALENGTH`) to join the facts, and sends the
+ * JSON text only for the blocks with no matching facts, so reused JSON never
+ * crosses the network. Those blocks come with the server's digest and length
+ * too (`jsonDigestBytes`, `jsonLength`), which their new facts are stored
+ * with: what the join compares is then always what the server computed, on
+ * any server's idea of the bytes of an NVARCHAR (Babelfish keeps UTF-8).
  */
 export function selectSourceBlocksWithFactsMssql(db: Kysely<Database>, scheduleId: number) {
   const json = sql`sb.visibility_periods_json`;
@@ -92,6 +95,8 @@ export function selectSourceBlocksWithFactsMssql(db: Kysely<Database>, scheduleI
       ...SOURCE_COLUMNS,
       ...FACTS_COLUMNS,
       sql<string | null>`CASE WHEN f.scheduling_block_id IS NULL THEN ${json} END`.as('visibilityJson'),
+      sql<Uint8Array | null>`CASE WHEN f.scheduling_block_id IS NULL THEN HASHBYTES('SHA2_256', ${json}) END`.as('jsonDigestBytes'),
+      sql<number | null>`CASE WHEN f.scheduling_block_id IS NULL THEN DATALENGTH(${json}) END`.as('jsonLength'),
     ])
     .where('ssb.schedule_id', '=', scheduleId)
     .orderBy('ssb.scheduling_block_id');

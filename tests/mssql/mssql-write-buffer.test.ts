@@ -115,6 +115,9 @@ function sourceOfBlocks(blocks: number): void {
     minAltDeg: null, maxAltDeg: null, minAzDeg: null, maxAzDeg: null,
     scheduledStartMjd: i % 2 ? 60000.1 : null, scheduledStopMjd: i % 2 ? 60000.2 : null,
     visibilityJson: periodsJson([[60000 + (i % 5) / 10, 60000.05 + (i % 5) / 10]]),
+    // No stored facts; the server's digest of the JSON it sends, which the new facts must carry.
+    factsPeriodCount: null, factsUnionHours: null, factsRangeCount: null, factsMinuteRanges: null,
+    jsonDigestBytes: Buffer.alloc(32, i % 256), jsonLength: 1000 + i,
   }));
   server.answer = (text) => {
     if (text.startsWith('select "checksum"')) return { rows: [{ checksum: 'c' }] };
@@ -139,6 +142,12 @@ describe('a populate on SQL Server (fake server)', () => {
   it('writes every table of a populate in one load each when it fits, and commits', async () => {
     const store = await storeWith({});
     sourceOfBlocks(1000);
+    let stagedParameters: unknown[] = [];
+    const answer = server.answer;
+    server.answer = (text, parameters) => {
+      if (stagedParameters.length === 0 && text.startsWith('INSERT INTO #tsi_visibility_facts')) stagedParameters = Object.values(parameters);
+      return answer(text, parameters);
+    };
     await populateSchedule(store, 5);
     const loads = server.log.filter((line) => line.includes(' bulk: ')).sort();
     expect(loads).toEqual([
@@ -156,6 +165,8 @@ describe('a populate on SQL Server (fake server)', () => {
     const merge = at(/^tx1 batch: UPDATE f SET .*\nFROM \[analytics\]\.\[block_visibility_facts\] AS f INNER JOIN #tsi_visibility_facts AS v /);
     expect([create.length, inserts.length, lock.length, merge.length]).toEqual([1, Math.ceil(1000 / 285), 1, 1]);
     expect(create[0] < inserts[0] && inserts.at(-1)! < lock[0] && lock[0] < merge[0]).toBe(true);
+    expect(stagedParameters.slice(0, 3)).toEqual([1, Buffer.alloc(32, 0), 1000]);
+    expect(stagedParameters.slice(7, 10)).toEqual([2, Buffer.alloc(32, 1), 1001]);
   });
 });
 

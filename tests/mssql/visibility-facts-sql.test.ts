@@ -12,7 +12,7 @@ const db = mssqlKysely(new mssql.ConnectionPool({ server: 'localhost' }));
 const WIDTH = VISIBILITY_FACTS.columns.length;
 
 describe('the T-SQL of visibility facts', () => {
-  it('digests the JSON on the server and sends it only for blocks without matching facts', () => {
+  it('digests the JSON on the server and sends it, with that digest, only for blocks without matching facts', () => {
     const q = selectSourceBlocksWithFactsMssql(db, 42).compile();
     expect(q.sql).toContain(
       'left join "analytics"."block_visibility_facts" as "f" on "f"."scheduling_block_id" = "sb"."scheduling_block_id" ' +
@@ -20,8 +20,11 @@ describe('the T-SQL of visibility facts', () => {
     );
     expect(q.sql).toContain('CASE WHEN f.scheduling_block_id IS NULL THEN sb.visibility_periods_json END as "visibilityJson"');
     expect(q.sql).toContain('"f"."period_count" as "factsPeriodCount", "f"."union_hours" as "factsUnionHours", "f"."range_count" as "factsRangeCount", "f"."minute_ranges" as "factsMinuteRanges"');
-    // The JSON column is selected nowhere else: reused text never crosses the network.
-    expect(q.sql.match(/visibility_periods_json/g)).toHaveLength(3);
+    // Blocks sent to parse come with the server's digest, which their new facts are stored with.
+    expect(q.sql).toContain(`CASE WHEN f.scheduling_block_id IS NULL THEN HASHBYTES('SHA2_256', sb.visibility_periods_json) END as "jsonDigestBytes"`);
+    expect(q.sql).toContain('CASE WHEN f.scheduling_block_id IS NULL THEN DATALENGTH(sb.visibility_periods_json) END as "jsonLength"');
+    // The JSON text is selected nowhere else: reused text never crosses the network.
+    expect(q.sql.match(/visibility_periods_json/g)).toHaveLength(5);
     expect(q.sql).toMatch(/where "ssb"."schedule_id" = @1 order by "ssb"."scheduling_block_id"$/);
     expect(q.parameters).toEqual([42]);
   });
