@@ -102,20 +102,21 @@ export function selectSourceBlocksWithFactsMssql(db: Kysely<Database>, scheduleI
     .orderBy('ssb.scheduling_block_id');
 }
 
-/**
- * Block count, min/max priority (what priority buckets need, without touching
- * the JSON) and cheap aggregates of every source column, for the fingerprint.
- * `jsonSize` is the dialect's byte length of the JSON column (SQLite
- * `length(CAST(x AS BLOB))`, T-SQL `DATALENGTH(x)`): reading a length is far
- * cheaper than hashing 100 MB of text. Floats are summed as integers of
- * millionths, so the sums are exact and do not depend on the order in which
- * a parallel plan adds them.
- */
 /** A float as an integer count of millionths: `CAST(ROUND(x * 1e6, 0) AS BIGINT)` in both dialects. */
 function micro(x: RawBuilder<unknown>): RawBuilder<number> {
   return sql<number>`CAST(ROUND((${x}) * 1000000, 0) AS BIGINT)`;
 }
 
+/**
+ * Block count, min/max priority (what priority buckets need, without touching
+ * the JSON) and cheap aggregates of every source column, for the fingerprint.
+ * `jsonSize` is the dialect's byte length of the JSON column (SQLite
+ * `octet_length(x)`, which reads no content (W10k: ~12 ms against ~35 ms for
+ * `length(CAST(x AS BLOB))`); T-SQL `DATALENGTH(x)`): reading a length is far
+ * cheaper than hashing 100 MB of text. Floats are summed as integers of
+ * millionths, so the sums are exact and do not depend on the order in which
+ * a parallel plan adds them.
+ */
 export function selectSourceAggregates(db: Kysely<Database>, scheduleId: number, jsonSize: (column: string) => ReturnType<typeof sql.raw>) {
   return joinedBlocks(db)
     .select((eb) => [

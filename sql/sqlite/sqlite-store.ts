@@ -221,7 +221,7 @@ export class SqliteStore implements Store {
   #sourceAggregates(conn: Connection, scheduleId: number): { aggregates: SourceAggregates; fingerprint: string } {
     const schedule = conn.prepare('SELECT checksum FROM schedules WHERE schedule_id = ?').get(scheduleId) as { checksum: string } | undefined;
     if (!schedule) throw new UnknownScheduleError(scheduleId);
-    const q = selectSourceAggregates(this.db, scheduleId, (c) => sql.raw(`length(CAST(${c} AS BLOB))`)).compile();
+    const q = selectSourceAggregates(this.db, scheduleId, (c) => sql.raw(`octet_length(${c})`)).compile();
     const aggregates = conn.prepare(q.sql).get(q.parameters as unknown[]) as SourceAggregates;
     return { aggregates, fingerprint: sourceFingerprint(schedule.checksum, aggregates) };
   }
