@@ -13,7 +13,7 @@ import { withMigrateHint } from '../sql/missing-schema-error.js';
 import type { AnalyticsReplaceTx, Store, SourceSnapshot, WriteTx } from '../sql/store.js';
 import { BufferedWrites } from '../stages/buffered-writes.js';
 import {
-  ANALYTICS_RUNS, HEATMAP_BINS, PRIORITY_RATES, SUMMARY, TIME_METADATA, VISIBILITY_BINS,
+  ANALYTICS_RUNS, HEATMAP_BINS, PRIORITY_RATES, SUMMARY, TIME_METADATA, VISIBILITY_BINS, VISIBILITY_FACTS,
 } from '../sql/table-specs.js';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './config.js';
 import { ParameterError } from '../base/errors.js';
@@ -103,6 +103,7 @@ export async function populateSchedule(
     if (!how.computeBeforeWriteLock) tx = await store.beginAnalyticsReplace(scheduleId, phases);
     snapshot = await store.openSource(scheduleId, { reuseFacts: config.reuse });
     slog.debug({ stage: 'source', blocks: snapshot.blockCount }, 'source snapshot open');
+    if (snapshot.reuseRefused !== null) slog.warn({ stage: 'source' }, snapshot.reuseRefused);
     if (tx === undefined && snapshot.blockCount <= COMPUTE_FIRST_MAX_BLOCKS) buffer = new BufferedWrites();
     else tx ??= await store.beginAnalyticsReplace(scheduleId, phases);
     const out: WriteTx = buffer ?? tx!;
@@ -117,7 +118,7 @@ export async function populateSchedule(
       writeRanges: phases.includes(3),
       recordFacts: phase2 !== undefined,
       binSeconds: phase3 ? config.binSeconds : null,
-      factsEncoding: config.reuse ? store.capabilities.jsonDigestEncoding : null,
+      factsRule: config.reuse && snapshot.reuseRefused === null ? store.capabilities.factsKey : null,
       batchRows: config.batchRows,
     };
     const invalid = config.threads === 1 || snapshot.blockCount < config.threadsMinBlocks
@@ -138,8 +139,14 @@ export async function populateSchedule(
       await writeBatch(out, objectRowsBatch(TIME_METADATA, scheduleId, [p3.metadata]), metrics);
       for (const batch of timeBinBatches(scheduleId, config.binSeconds, p3.bins, config.batchRows)) await writeBatch(out, batch, metrics);
     }
+    // Everything is computed; with `computeBeforeWriteLock` the write lock is not taken yet.
+    faultPoint('computed');
     const writer = buffer ? await store.beginAnalyticsReplace(scheduleId, phases) : tx!;
     tx = writer;
+    if (buffer && writer.jsonChangeCount !== snapshot.jsonChangeCount) {
+      // A block's JSON changed after the snapshot was read: facts computed from it may be of the old JSON.
+      buffer.discard(VISIBILITY_FACTS);
+    }
     await buffer?.replayInto(writer, metrics);
     await writeBatch(writer, objectRowsBatch(ANALYTICS_RUNS, scheduleId, [{
       phases: [...new Set([...writer.keptPhases, ...phases])].sort().join(','),

@@ -1,7 +1,7 @@
 import type { CompiledQuery, Insertable, Kysely } from 'kysely';
 import type { Database, ScheduleComparisonsTable } from './schema.js';
 import type { Phase, RowBatch, TableSpec } from './table-specs.js';
-import type { JsonDigest, JsonDigestEncoding, StoredVisibilityFacts } from './visibility-facts.js';
+import type { FactsKeyRule, StoredVisibilityFacts } from './visibility-facts.js';
 
 /**
  * One block as the source stage delivers it: the five-table join of the plan,
@@ -28,8 +28,6 @@ export interface SourceBlockRow {
    * read: `visibilityJson` is null). Absent or null: parse the JSON.
    */
   reused?: StoredVisibilityFacts | null;
-  /** The digest of `visibilityJson` when the source already computed it (sql/visibility-facts.ts); else the parse computes it. */
-  jsonDigest?: JsonDigest;
 }
 
 export interface OpenSourceOptions {
@@ -48,8 +46,8 @@ export interface StoreCapabilities {
   readonly bulkLoad: boolean;
   /** Claims are rows that outlive a killed process (SQLite); SQL Server's session locks die with it. */
   readonly claimsOutliveProcesses: boolean;
-  /** How the database stores visibility JSON, which the facts' digest is taken over (sql/visibility-facts.ts). */
-  readonly jsonDigestEncoding: JsonDigestEncoding;
+  /** How a stored visibility fact is known to be of its block's current JSON (sql/visibility-facts.ts). */
+  readonly factsKey: FactsKeyRule;
 }
 
 /** A snapshot of one schedule's source, taken before streaming starts. */
@@ -60,6 +58,19 @@ export interface SourceSnapshot {
   priorityMax: number | null;
   /** Cheap digest of the source rows; `backfill --changed` compares it. */
   fingerprint: string;
+  /**
+   * Why stored facts are neither served nor to be written although
+   * `reuseFacts` was asked for (SQLite: a trigger that keeps them current is
+   * missing), as a message saying what to do; null when they are, or were not asked for.
+   */
+  reuseRefused: string | null;
+  /**
+   * The store's count of visibility JSON changes in this snapshot (SQLite's
+   * trigger-kept counter); null where each fact carries its JSON's digest.
+   * Facts computed from the snapshot may be stored only while the write
+   * transaction sees the same count (AnalyticsReplaceTx.jsonChangeCount).
+   */
+  jsonChangeCount: number | null;
   /** The blocks in block-id order, in chunks; the next chunk is read only when asked for. */
   blocks(chunkRows: number): AsyncIterable<SourceBlockRow[]>;
   /** Ends the read snapshot (idempotent). */
@@ -81,6 +92,8 @@ export interface AnalyticsReplaceTx extends WriteTx {
   /** The previous run's histogram bins and time-bin width, which kept phases 2 and 3 were computed with. */
   readonly keptNBins: number | null;
   readonly keptBinSeconds: number | null;
+  /** The count of visibility JSON changes as this transaction sees it (see SourceSnapshot.jsonChangeCount). */
+  readonly jsonChangeCount: number | null;
 }
 
 /** What a schedule's run record says, as the stores read it before replacing. */

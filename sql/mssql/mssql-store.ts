@@ -3,9 +3,9 @@ import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { DuplicateScheduleError, TsiError, UnknownScheduleError } from '../../base/errors.js';
 import { deleteComparisonsOf } from '../queries/comparison-cache.js';
 import { REDACTED } from '../../base/logger.js';
-import { selectSourceAggregates, selectSourceBlocks, selectSourceBlocksWithFactsMssql } from '../queries/source-blocks.js';
+import { selectSourceAggregates, selectSourceBlocks, selectSourceBlocksWithFactsMssql, withStoredFacts } from '../queries/source-blocks.js';
 import { deleteUnusedFacts } from '../queries/visibility-facts.js';
-import { storedFacts, type FactsColumns } from '../visibility-facts.js';
+import type { FactsColumns } from '../visibility-facts.js';
 import type { Database } from '../schema.js';
 import { sourceFingerprint, type SourceAggregates } from '../source-fingerprint.js';
 import type {
@@ -53,13 +53,6 @@ const MAX_SOURCE_IDS = `SELECT ${Object.entries(ID_TABLES)
   .join(', ')}`;
 
 const FIND_SCHEDULE_BY_CHECKSUM = `SELECT schedule_id FROM ${qualifiedTableName('schedules')} WITH (UPDLOCK, HOLDLOCK) WHERE checksum = @1`;
-
-/** A source row with facts columns as SourceBlockRow: the server sent the JSON only when the facts did not match. */
-function withStoredFacts(row: SourceBlockRow & FactsColumns): SourceBlockRow {
-  const { factsPeriodCount, factsUnionHours, factsRangeCount, factsMinuteRanges, ...source } = row;
-  source.reused = storedFacts({ factsPeriodCount, factsUnionHours, factsRangeCount, factsMinuteRanges });
-  return source;
-}
 
 /** The same connection string with mssql's defaults replaced where an ETL needs others. */
 function poolConfig(parsed: mssql.config, poolMax: number): mssql.config {
@@ -144,7 +137,7 @@ export class MssqlStore implements Store {
       maxConcurrentWrites: Math.floor((lease.max - 1) / CONNECTIONS_PER_WRITE),
       bulkLoad: true,
       claimsOutliveProcesses: false,
-      jsonDigestEncoding: 'utf16le',
+      factsKey: 'sha256-utf16le',
     });
   }
 
@@ -189,6 +182,9 @@ export class MssqlStore implements Store {
       priorityMin: aggregates.priorityMin,
       priorityMax: aggregates.priorityMax,
       fingerprint,
+      // Each fact carries its JSON's digest, compared on the server: nothing to refuse or to recount.
+      reuseRefused: null,
+      jsonChangeCount: null,
       async *blocks(chunkRows: number): AsyncIterable<SourceBlockRow[]> {
         if (!open) throw new TsiError(`the source snapshot of schedule ${scheduleId} is closed`);
         const request = bindParameters(new mssql.Request(pool), blocksQuery.parameters);
@@ -283,7 +279,7 @@ export class MssqlStore implements Store {
       const { kept } = await this.#deletePhases(transaction, scheduleId, phases);
       // The populate writes a fresh run record (with the kept phases added).
       await this.#deleteRunRecord(transaction, scheduleId);
-      return { ...this.#writeTx(transaction, new MssqlWriteBuffer(transaction, this.#writer, this.#flushLimits)), ...kept };
+      return { ...this.#writeTx(transaction, new MssqlWriteBuffer(transaction, this.#writer, this.#flushLimits)), ...kept, jsonChangeCount: null };
     } catch (error) {
       await rollbackQuietly(transaction);
       throw error;

@@ -1,5 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../schema.js';
+import type { SourceBlockRow } from '../store.js';
+import { storedFacts, type FactsColumns } from '../visibility-facts.js';
 
 /**
  * The plan's five-table join (`ssb`, `sb`, `t`, `c`, `ac`, `az`), the one
@@ -50,51 +52,50 @@ const FACTS_COLUMNS = [
 ] as const;
 
 /**
- * The source rows with each block's stored visibility facts, SQLite form.
- * The facts join on block id and byte length (`octet_length`, SQLite 3.43+,
- * reads no content). Where they join, the JSON comes as a BLOB (`jsonBytes`,
- * its stored UTF-8 bytes, digested in JS without decoding a string) and the
- * caller serves the facts only when the digests are equal; elsewhere it
- * comes as text (`visibilityJson`), to parse: one copy of a large value in
- * memory, never both forms.
+ * The source rows with each block's stored visibility facts, joined on block
+ * id and `matches` (the dialect's half of the key rule, sql/visibility-facts.ts).
+ * The JSON is selected only where no fact joined: a reused block's JSON is
+ * never read (SQLite) nor sent (SQL Server).
  */
-export function selectSourceBlocksWithFactsSqlite(db: Kysely<Database>, scheduleId: number) {
-  const json = sql`sb.visibility_periods_json`;
+function selectSourceBlocksWithFacts(db: Kysely<Database>, scheduleId: number, matches: RawBuilder<boolean>) {
   return joinedBlocks(db)
     .leftJoin('block_visibility_facts as f', (join) => join
       .onRef('f.scheduling_block_id', '=', 'sb.scheduling_block_id')
-      .on(sql<boolean>`f.json_length = octet_length(${json})`))
+      .on(matches))
     .select([
       ...SOURCE_COLUMNS,
       ...FACTS_COLUMNS,
-      'f.json_digest as factsDigest',
-      sql<Uint8Array | null>`CASE WHEN f.scheduling_block_id IS NOT NULL THEN CAST(${json} AS BLOB) END`.as('jsonBytes'),
-      sql<string | null>`CASE WHEN f.scheduling_block_id IS NULL THEN ${json} END`.as('visibilityJson'),
+      sql<string | null>`CASE WHEN f.scheduling_block_id IS NULL THEN sb.visibility_periods_json END`.as('visibilityJson'),
     ])
     .where('ssb.schedule_id', '=', scheduleId)
     .orderBy('ssb.scheduling_block_id');
 }
 
 /**
- * The source rows with each block's stored visibility facts, SQL Server
- * form: the server digests the JSON (`HASHBYTES('SHA2_256')`, no input limit
- * since SQL Server 2016, and `DATALENGTH`) only to join the facts, and sends
- * the JSON text only for the blocks with no matching facts, so reused JSON
- * never crosses the network.
+ * SQLite form: the triggers of migration 007 keep every stored fact that of
+ * its block's current JSON, so the join needs only the byte length as a
+ * cheap guard (`octet_length`, SQLite 3.43+, reads the record header, not
+ * the content).
+ */
+export function selectSourceBlocksWithFactsSqlite(db: Kysely<Database>, scheduleId: number) {
+  return selectSourceBlocksWithFacts(db, scheduleId, sql<boolean>`f.json_length = octet_length(sb.visibility_periods_json)`);
+}
+
+/**
+ * SQL Server form: the server digests the JSON (`HASHBYTES('SHA2_256')`, no
+ * input limit since SQL Server 2016, and `DATALENGTH`) only to join the
+ * facts, so reused JSON never crosses the network.
  */
 export function selectSourceBlocksWithFactsMssql(db: Kysely<Database>, scheduleId: number) {
   const json = sql`sb.visibility_periods_json`;
-  return joinedBlocks(db)
-    .leftJoin('block_visibility_facts as f', (join) => join
-      .onRef('f.scheduling_block_id', '=', 'sb.scheduling_block_id')
-      .on(sql<boolean>`f.json_length = DATALENGTH(${json}) AND f.json_digest = HASHBYTES('SHA2_256', ${json})`))
-    .select([
-      ...SOURCE_COLUMNS,
-      ...FACTS_COLUMNS,
-      sql<string | null>`CASE WHEN f.scheduling_block_id IS NULL THEN ${json} END`.as('visibilityJson'),
-    ])
-    .where('ssb.schedule_id', '=', scheduleId)
-    .orderBy('ssb.scheduling_block_id');
+  return selectSourceBlocksWithFacts(db, scheduleId, sql<boolean>`f.json_length = DATALENGTH(${json}) AND f.json_digest = HASHBYTES('SHA2_256', ${json})`);
+}
+
+/** A row of the queries above as the source stage delivers it: the stored facts when they joined, else the JSON. */
+export function withStoredFacts(row: SourceBlockRow & FactsColumns): SourceBlockRow {
+  const { factsPeriodCount, factsUnionHours, factsRangeCount, factsMinuteRanges, ...source } = row;
+  source.reused = storedFacts({ factsPeriodCount, factsUnionHours, factsRangeCount, factsMinuteRanges });
+  return source;
 }
 
 /**

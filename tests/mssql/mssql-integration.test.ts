@@ -11,7 +11,7 @@ import { getVisibilityHistogram, getVisibilityMetadata } from '../../queries/vis
 import { MssqlStore } from '../../sql/mssql/mssql-store.js';
 import type { Store } from '../../sql/store.js';
 import { ALL_PHASES, ANALYTICS_RUNS, BLOCKS_ANALYTICS, PHASE_TABLES, TIME_BINS, type TableSpec } from '../../sql/table-specs.js';
-import { jsonTextDigest } from '../../sql/visibility-facts.js';
+import { factsKey } from '../../sql/visibility-facts.js';
 import { analyticsDigests } from '../faults/crash-harness.js';
 import { close, insertSchedule, periodsJson, withStore } from '../helpers.js';
 
@@ -274,7 +274,7 @@ describe.skipIf(!url)('MssqlStore against SQL Server (TSI_MSSQL_URL)', () => {
       .where('scheduling_block_id', 'in', a.blockIds).orderBy('scheduling_block_id').execute();
     expect(stored.map((r) => [Number(r.scheduling_block_id), Buffer.from(r.json_digest).toString('hex'), Number(r.json_length)])).toEqual(
       jsons.slice(0, 3).map((json, i) => {
-        const { digest, length } = jsonTextDigest(json!, 'utf16le');
+        const { digest, length } = factsKey(json!, 'sha256-utf16le');
         return [a.blockIds[i], digest.toString('hex'), length];
       }),
     );

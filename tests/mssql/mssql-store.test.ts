@@ -32,7 +32,7 @@ function withRunRecord(): void {
 describe('MssqlStore.connect', () => {
   it('reports a redacted description and what the pool allows', async () => {
     expect(store.description).toBe('mssql://etl:***@db.example.com/tsi');
-    expect(store.capabilities).toEqual({ dialect: 'mssql', maxParameters: 2000, maxConcurrentWrites: 4, bulkLoad: true, claimsOutliveProcesses: false, jsonDigestEncoding: 'utf16le' });
+    expect(store.capabilities).toEqual({ dialect: 'mssql', maxParameters: 2000, maxConcurrentWrites: 4, bulkLoad: true, claimsOutliveProcesses: false, factsKey: 'sha256-utf16le' });
     const small = await MssqlStore.connect('mssql://etl:pw@db.example.com/other', { poolMax: 7 });
     expect(small.capabilities.maxConcurrentWrites).toBe(2);
     await small.close();
