@@ -220,6 +220,8 @@ export interface ScheduleAnalyticsRunsTable {
   invalid_block_ids: string | null;
   duration_ms: number;
   completed_at: Generated<string>;
+  /** SHA-256 of the run's minute-bin output (stages/core/minute-bins-digest.ts); null without Phase 3 or before migration 007. */
+  phase3_digest: Uint8Array | null;
 }
 /**
  * A block's visibility as computed from one exact JSON text, reused by any

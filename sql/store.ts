@@ -94,6 +94,24 @@ export interface AnalyticsReplaceTx extends WriteTx {
   readonly keptBinSeconds: number | null;
   /** The count of visibility JSON changes as this transaction sees it (see SourceSnapshot.jsonChangeCount). */
   readonly jsonChangeCount: number | null;
+  /** The previous run's `phase3_digest` when it had Phase 3 (kept with it when Phase 3 is not replaced). */
+  readonly previousPhase3Digest: Uint8Array | null;
+  /**
+   * After a begin with `deferMinuteBins`: leaves the minute-bin rows
+   * (MINUTE_BIN_TABLES) in place when the previous run's digest is `digest`
+   * and they are all there (the metadata row and `binRows` bin rows), else
+   * deletes them for the caller to write its own. True when they were kept.
+   */
+  keepMinuteBins(digest: Uint8Array, binRows: number): Promise<boolean>;
+}
+
+export interface AnalyticsReplaceOptions {
+  /**
+   * Leave the rows of MINUTE_BIN_TABLES in place at begin even when Phase 3
+   * is replaced; the caller then must call `keepMinuteBins` before writing any.
+   * @default false
+   */
+  deferMinuteBins?: boolean;
 }
 
 /** What a schedule's run record says, as the stores read it before replacing. */
@@ -101,6 +119,7 @@ export interface RunRecordSettings {
   phases: string;
   n_bins: number;
   bin_duration_seconds: number;
+  phase3_digest: Uint8Array | null;
 }
 
 export interface NewSchedule {
@@ -153,9 +172,10 @@ export interface Store {
   /**
    * Begins the atomic replacement of a schedule's analytics: serializes with
    * any other populate of the same schedule, then deletes the rows of the
-   * given phases' tables (and the run record) inside the transaction.
+   * given phases' tables (and the run record) inside the transaction (the
+   * minute bins only later, or never, with `deferMinuteBins`).
    */
-  beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[]): Promise<AnalyticsReplaceTx>;
+  beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[], options?: AnalyticsReplaceOptions): Promise<AnalyticsReplaceTx>;
   /**
    * Deletes analytics of the given phases in one transaction; the run record
    * keeps the other phases. The Compare cache rows involving the schedule go

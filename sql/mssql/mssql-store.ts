@@ -4,11 +4,13 @@ import { DuplicateScheduleError, TsiError, UnknownScheduleError } from '../../ba
 import { deleteComparisonsOf } from '../queries/comparison-cache.js';
 import { REDACTED } from '../../base/logger.js';
 import { selectSourceAggregates, selectSourceBlocks, selectSourceBlocksWithFactsMssql, withStoredFacts } from '../queries/source-blocks.js';
+import { countMinuteBinRows, minuteBinsUnchanged } from '../queries/minute-bins.js';
 import { deleteUnusedFacts } from '../queries/visibility-facts.js';
 import type { FactsColumns } from '../visibility-facts.js';
 import type { Database } from '../schema.js';
 import { sourceFingerprint, type SourceAggregates } from '../source-fingerprint.js';
 import type {
+  AnalyticsReplaceOptions,
   AnalyticsReplaceTx,
   ComparisonCacheRow,
   MigrationReport,
@@ -23,7 +25,7 @@ import type {
   RunRecordSettings,
   WriteTx,
 } from '../store.js';
-import { ANALYTICS_RUNS, PHASE_TABLES, keptRun, SOURCE_TABLES, type Phase } from '../table-specs.js';
+import { ANALYTICS_RUNS, MINUTE_BIN_TABLES, PHASE_TABLES, keptRun, SOURCE_TABLES, type Phase, type TableSpec } from '../table-specs.js';
 import { parseConnectionString, redactConnectionString } from './connection-string.js';
 import { getAppLock, scheduleClaimLock, scheduleWriteLock } from './mssql-app-lock.js';
 import { bindParameters, executeStatement, mssqlKysely, type SqlStatement } from './mssql-driver.js';
@@ -217,21 +219,29 @@ export class MssqlStore implements Store {
     }
   }
 
-  /** Deletes the phases' rows; the run record keeps the phases that remain (or goes). */
-  async #deletePhases(transaction: mssql.Transaction, scheduleId: number, phases: readonly Phase[]): Promise<{ deleted: number; kept: ReturnType<typeof keptRun> }> {
+  /**
+   * Deletes the phases' rows (but the minute bins' when `deferMinuteBins`);
+   * the run record keeps the phases that remain (or goes).
+   */
+  async #deletePhases(transaction: mssql.Transaction, scheduleId: number, phases: readonly Phase[], deferMinuteBins = false): Promise<{ deleted: number; kept: ReturnType<typeof keptRun> }> {
     const run = <R>(statement: SqlStatement) => executeStatement<R>(new mssql.Request(transaction), statement);
-    let deleted = 0;
-    for (const phase of phases) {
-      for (const table of PHASE_TABLES[phase]) {
-        deleted += (await run(this.db.deleteFrom(table.name).where('schedule_id', '=', scheduleId).compile())).rowsAffected;
-      }
-    }
-    const record = await run<RunRecordSettings>(this.db.selectFrom('schedule_analytics_runs').select(['phases', 'n_bins', 'bin_duration_seconds']).where('schedule_id', '=', scheduleId).compile());
+    const tables = phases.flatMap((phase): readonly TableSpec[] => PHASE_TABLES[phase]);
+    const deleted = await this.#deleteRows(transaction, scheduleId, deferMinuteBins ? tables.filter((t) => !(MINUTE_BIN_TABLES as readonly TableSpec[]).includes(t)) : tables);
+    const record = await run<RunRecordSettings>(this.db.selectFrom('schedule_analytics_runs').select(['phases', 'n_bins', 'bin_duration_seconds', 'phase3_digest']).where('schedule_id', '=', scheduleId).compile());
     const kept = keptRun(record.rows[0], phases);
     const { keptPhases } = kept;
     if (keptPhases.length === 0) await this.#deleteRunRecord(transaction, scheduleId);
     else await run(this.db.updateTable('schedule_analytics_runs').set({ phases: keptPhases.join(',') }).where('schedule_id', '=', scheduleId).compile());
     return { deleted, kept };
+  }
+
+  /** Deletes the schedule's rows of `tables` in the transaction; returns how many. */
+  async #deleteRows(transaction: mssql.Transaction, scheduleId: number, tables: readonly TableSpec[]): Promise<number> {
+    let deleted = 0;
+    for (const table of tables) {
+      deleted += (await executeStatement(new mssql.Request(transaction), this.db.deleteFrom(table.name).where('schedule_id', '=', scheduleId).compile())).rowsAffected;
+    }
+    return deleted;
   }
 
   async #deleteRunRecord(transaction: mssql.Transaction, scheduleId: number): Promise<void> {
@@ -272,14 +282,20 @@ export class MssqlStore implements Store {
     };
   }
 
-  async beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[]): Promise<AnalyticsReplaceTx> {
+  async beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[], options: AnalyticsReplaceOptions = {}): Promise<AnalyticsReplaceTx> {
     const transaction = await beginTransaction(this.#pool);
     try {
       await this.#lockSchedule(transaction, scheduleId);
-      const { kept } = await this.#deletePhases(transaction, scheduleId, phases);
+      const { kept } = await this.#deletePhases(transaction, scheduleId, phases, options.deferMinuteBins === true);
       // The populate writes a fresh run record (with the kept phases added).
       await this.#deleteRunRecord(transaction, scheduleId);
-      return { ...this.#writeTx(transaction, new MssqlWriteBuffer(transaction, this.#writer, this.#flushLimits)), ...kept, jsonChangeCount: null };
+      const keepMinuteBins = async (digest: Uint8Array, binRows: number) => {
+        const counts = await executeStatement<{ metadataRows: number; binRows: number }>(new mssql.Request(transaction), countMinuteBinRows(this.db, scheduleId).compile());
+        if (minuteBinsUnchanged(kept.previousPhase3Digest, digest, counts.rows[0], binRows)) return true;
+        await this.#deleteRows(transaction, scheduleId, MINUTE_BIN_TABLES);
+        return false;
+      };
+      return { ...this.#writeTx(transaction, new MssqlWriteBuffer(transaction, this.#writer, this.#flushLimits)), ...kept, jsonChangeCount: null, keepMinuteBins };
     } catch (error) {
       await rollbackQuietly(transaction);
       throw error;

@@ -8,11 +8,13 @@ import { migrationFiles } from '../migration-files.js';
 import { describeObject, migrationObjects, type MigrationObject } from '../migration-objects.js';
 import { deleteComparisonsOf, upsertComparisonSqlite } from '../queries/comparison-cache.js';
 import { selectSourceAggregates, selectSourceBlocks, selectSourceBlocksWithFactsSqlite, withStoredFacts } from '../queries/source-blocks.js';
+import { countMinuteBinRows, minuteBinsUnchanged } from '../queries/minute-bins.js';
 import { deleteUnusedFacts } from '../queries/visibility-facts.js';
 import type { FactsColumns } from '../visibility-facts.js';
 import type { Database } from '../schema.js';
 import { sourceFingerprint, type SourceAggregates } from '../source-fingerprint.js';
 import type {
+  AnalyticsReplaceOptions,
   AnalyticsReplaceTx,
   ComparisonCacheRow,
   RunRecordSettings,
@@ -27,7 +29,7 @@ import type {
   StoreCapabilities,
   WriteTx,
 } from '../store.js';
-import { ANALYTICS_RUNS, PHASE_TABLES, keptRun, type Phase, type RowBatch, type TableSpec } from '../table-specs.js';
+import { ANALYTICS_RUNS, MINUTE_BIN_TABLES, PHASE_TABLES, keptRun, type Phase, type RowBatch, type TableSpec } from '../table-specs.js';
 import { SQLITE_DEFAULTS, type SqliteStoreConfig } from './sqlite-store-config.js';
 import { sqliteStatements } from './sqlite-statements.js';
 
@@ -358,13 +360,20 @@ export class SqliteStore implements Store {
     }
   }
 
-  async beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[]): Promise<AnalyticsReplaceTx> {
+  async beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[], options: AnalyticsReplaceOptions = {}): Promise<AnalyticsReplaceTx> {
     const release = await this.#beginWrite();
     try {
-      const kept = this.#deletePhases(scheduleId, phases).kept;
+      const kept = this.#deletePhases(scheduleId, phases, options.deferMinuteBins === true).kept;
       // The populate writes a fresh run record (with the kept phases added).
       this.#statement(`DELETE FROM ${ANALYTICS_RUNS.name} WHERE schedule_id = ?`).run(scheduleId);
-      return { ...this.#makeTx(release), ...kept, jsonChangeCount: jsonChangeCount(this.#writer) };
+      const keepMinuteBins = async (digest: Uint8Array, binRows: number) => {
+        const q = countMinuteBinRows(this.db, scheduleId).compile();
+        const counts = this.#statement(q.sql).get(q.parameters as unknown[]) as { metadataRows: number; binRows: number };
+        if (minuteBinsUnchanged(kept.previousPhase3Digest, digest, counts, binRows)) return true;
+        this.#deleteRows(scheduleId, MINUTE_BIN_TABLES);
+        return false;
+      };
+      return { ...this.#makeTx(release), ...kept, jsonChangeCount: jsonChangeCount(this.#writer), keepMinuteBins };
     } catch (error) {
       this.#writer.exec('ROLLBACK');
       release();
@@ -372,20 +381,26 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Deletes the phases' rows; the run record keeps the phases that remain (or goes). */
-  #deletePhases(scheduleId: number, phases: readonly Phase[]): { deleted: number; kept: ReturnType<typeof keptRun> } {
-    let deleted = 0;
-    for (const phase of phases) {
-      for (const table of PHASE_TABLES[phase]) {
-        deleted += this.#statement(`DELETE FROM ${table.name} WHERE schedule_id = ?`).run(scheduleId).changes;
-      }
-    }
-    const run = this.#statement(`SELECT phases, n_bins, bin_duration_seconds FROM ${ANALYTICS_RUNS.name} WHERE schedule_id = ?`).get(scheduleId) as RunRecordSettings | undefined;
+  /**
+   * Deletes the phases' rows (but the minute bins' when `deferMinuteBins`);
+   * the run record keeps the phases that remain (or goes).
+   */
+  #deletePhases(scheduleId: number, phases: readonly Phase[], deferMinuteBins = false): { deleted: number; kept: ReturnType<typeof keptRun> } {
+    const tables = phases.flatMap((phase): readonly TableSpec[] => PHASE_TABLES[phase]);
+    const deleted = this.#deleteRows(scheduleId, deferMinuteBins ? tables.filter((t) => !(MINUTE_BIN_TABLES as readonly TableSpec[]).includes(t)) : tables);
+    const run = this.#statement(`SELECT phases, n_bins, bin_duration_seconds, phase3_digest FROM ${ANALYTICS_RUNS.name} WHERE schedule_id = ?`).get(scheduleId) as RunRecordSettings | undefined;
     const kept = keptRun(run, phases);
     const { keptPhases } = kept;
     if (keptPhases.length === 0) this.#statement(`DELETE FROM ${ANALYTICS_RUNS.name} WHERE schedule_id = ?`).run(scheduleId);
     else this.#statement(`UPDATE ${ANALYTICS_RUNS.name} SET phases = ? WHERE schedule_id = ?`).run(keptPhases.join(','), scheduleId);
     return { deleted, kept };
+  }
+
+  /** Deletes the schedule's rows of `tables`; returns how many. */
+  #deleteRows(scheduleId: number, tables: readonly TableSpec[]): number {
+    let deleted = 0;
+    for (const table of tables) deleted += this.#statement(`DELETE FROM ${table.name} WHERE schedule_id = ?`).run(scheduleId).changes;
+    return deleted;
   }
 
   async deleteAnalytics(scheduleId: number, phases: readonly Phase[]): Promise<number> {
