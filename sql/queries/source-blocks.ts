@@ -102,7 +102,7 @@ export function withStoredFacts(row: SourceBlockRow & FactsColumns): SourceBlock
  * Block count, min/max priority (what priority buckets need, without touching
  * the JSON) and cheap aggregates of every source column, for the fingerprint.
  * `jsonSize` is the dialect's byte length of the JSON column (SQLite
- * `length(CAST(x AS BLOB))`, T-SQL `DATALENGTH(x)`): reading a length is far
+ * `octet_length(x)`, T-SQL `DATALENGTH(x)`): reading a length is far
  * cheaper than hashing 100 MB of text. Floats are summed as integers of
  * millionths, so the sums are exact and do not depend on the order in which
  * a parallel plan adds them.

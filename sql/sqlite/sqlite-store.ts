@@ -211,7 +211,8 @@ export class SqliteStore implements Store {
   #sourceAggregates(conn: Connection, scheduleId: number): { aggregates: SourceAggregates; fingerprint: string } {
     const schedule = conn.prepare('SELECT checksum FROM schedules WHERE schedule_id = ?').get(scheduleId) as { checksum: string } | undefined;
     if (!schedule) throw new UnknownScheduleError(scheduleId);
-    const q = selectSourceAggregates(this.db, scheduleId, (c) => sql.raw(`length(CAST(${c} AS BLOB))`)).compile();
+    // octet_length reads the record header only: 6 ms on W10k where length(CAST(… AS BLOB)) read 91 MB in 21–40 ms (same values).
+    const q = selectSourceAggregates(this.db, scheduleId, (c) => sql.raw(`octet_length(${c})`)).compile();
     const aggregates = conn.prepare(q.sql).get(q.parameters as unknown[]) as SourceAggregates;
     return { aggregates, fingerprint: sourceFingerprint(schedule.checksum, aggregates) };
   }
