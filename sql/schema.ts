@@ -225,8 +225,9 @@ export interface ScheduleAnalyticsRunsTable {
 }
 /**
  * A block's visibility as computed from one exact JSON text, reused by any
- * populate of any schedule while `json_digest` and `json_length` still match
- * the block's JSON (sql/visibility-facts.ts holds the digest rule).
+ * populate of any schedule while it is known to be of the block's current
+ * JSON: `json_digest` and `json_length` match on SQL Server; on SQLite,
+ * triggers delete it when the JSON changes (sql/visibility-facts.ts holds the rule).
  */
 export interface BlockVisibilityFactsTable {
   scheduling_block_id: number;
