@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { onFaultPoint } from '../../base/fault-injection.js';
 import { silentLogger } from '../../base/logger.js';
 import { loadGeneratedSchedule } from '../../pipeline/load-schedule.js';
 import { populateSchedule, type PopulateHow } from '../../pipeline/populate.js';
@@ -94,6 +95,27 @@ describe('Phase 3 minute bins left in place when unchanged', () => {
       await store.deleteAnalytics(s, [3]);
       expect((await populateSchedule(store, s)).minuteBinsKept).toBe(false);
       expect(await digest()).toEqual(stored);
+    });
+  });
+
+  it('a populate that fails after deciding leaves the old rows, kept or about to be replaced', async () => {
+    await withStore(async (store) => {
+      const { scheduleId: s } = await loadGeneratedSchedule(store, { blocks: 60, days: 3, seed: 6 });
+      await populateSchedule(store, s);
+      const before = await analyticsDigests(store.db, s);
+      const off = onFaultPoint('before-commit', () => {
+        throw new Error('injected');
+      });
+      try {
+        await moveWindows(store, s, 90);
+        await expect(populateSchedule(store, s)).rejects.toThrow('injected');
+        await store.db.updateTable('schedule_scheduling_blocks').set({ start_time_mjd: null, stop_time_mjd: null }).where('schedule_id', '=', s).execute();
+        await expect(populateSchedule(store, s)).rejects.toThrow('injected');
+      } finally {
+        off();
+      }
+      expect(await analyticsDigests(store.db, s)).toEqual(before);
+      expect((await populateSchedule(store, s)).minuteBinsKept).toBe(false);
     });
   });
 });
