@@ -103,8 +103,8 @@ export async function populateSchedule(
   let snapshot: SourceSnapshot | undefined;
   let buffer: BufferedWrites | undefined;
   try {
-    // The minute bins are deleted only once their new digest is known, and only when it differs.
-    const replace = { deferMinuteBins: phases.includes(3) };
+    // With reuse, the minute bins are deleted only once their new digest is known, and only when it differs.
+    const replace = { deferMinuteBins: phases.includes(3) && config.reuse };
     if (!how.computeBeforeWriteLock) tx = await store.beginAnalyticsReplace(scheduleId, phases, replace);
     snapshot = await store.openSource(scheduleId, { reuseFacts: config.reuse });
     slog.debug({ stage: 'source', blocks: snapshot.blockCount }, 'source snapshot open');
@@ -150,7 +150,7 @@ export async function populateSchedule(
       buffer.discard(VISIBILITY_FACTS);
     }
     await buffer?.replayInto(writer, metrics);
-    const minuteBinsKept = p3 ? await writer.keepMinuteBins(phase3Digest!, p3.bins.count) : false;
+    const minuteBinsKept = p3 && replace.deferMinuteBins ? await writer.keepMinuteBins(phase3Digest!, p3.bins.count) : false;
     if (p3 && !minuteBinsKept) {
       await writeBatch(writer, objectRowsBatch(TIME_METADATA, scheduleId, [p3.metadata]), metrics);
       for (const batch of timeBinBatches(scheduleId, config.binSeconds, p3.bins, config.batchRows)) await writeBatch(writer, batch, metrics);

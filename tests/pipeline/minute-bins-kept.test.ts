@@ -83,6 +83,9 @@ describe('Phase 3 minute bins left in place when unchanged', () => {
       await populateSchedule(store, s, { phases: [1, 2] });
       expect(await digest()).toEqual(stored);
       expect((await populateSchedule(store, s)).minuteBinsKept).toBe(true);
+      // --no-reuse is the full path: it rewrites them, with the same digest.
+      expect((await populateSchedule(store, s, { reuse: false })).minuteBinsKept).toBe(false);
+      expect(await digest()).toEqual(stored);
 
       // Bins deleted by hand (or a table re-created by migrate): written again.
       const oneBin = await store.db.selectFrom('schedule_visibility_time_bins').select('id').where('schedule_id', '=', s).executeTakeFirstOrThrow();
