@@ -215,7 +215,13 @@ export type Phase = keyof typeof PHASE_TABLES;
  * digest the run record stores for them (`phase3_digest`): the minute bins,
  * ~120k rows on W10k, which a rerun that only moved windows leaves unchanged.
  */
-export const MINUTE_BIN_TABLES = [TIME_METADATA, TIME_BINS] as const;
+export const MINUTE_BIN_TABLES: readonly TableSpec[] = [TIME_METADATA, TIME_BINS];
+
+/** The tables whose rows a replace of `phases` deletes when it begins: all of theirs, but the minute bins' when deferred. */
+export function tablesDeletedAtBegin(phases: readonly Phase[], deferMinuteBins: boolean): TableSpec[] {
+  const tables = phases.flatMap((phase): readonly TableSpec[] => PHASE_TABLES[phase]);
+  return deferMinuteBins ? tables.filter((t) => !MINUTE_BIN_TABLES.includes(t)) : tables;
+}
 export const ALL_PHASES: readonly Phase[] = [1, 2, 3];
 
 /**

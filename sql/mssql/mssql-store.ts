@@ -25,7 +25,7 @@ import type {
   RunRecordSettings,
   WriteTx,
 } from '../store.js';
-import { ANALYTICS_RUNS, MINUTE_BIN_TABLES, PHASE_TABLES, keptRun, SOURCE_TABLES, type Phase, type TableSpec } from '../table-specs.js';
+import { ANALYTICS_RUNS, MINUTE_BIN_TABLES, keptRun, SOURCE_TABLES, tablesDeletedAtBegin, type Phase, type TableSpec } from '../table-specs.js';
 import { parseConnectionString, redactConnectionString } from './connection-string.js';
 import { getAppLock, scheduleClaimLock, scheduleWriteLock } from './mssql-app-lock.js';
 import { bindParameters, executeStatement, mssqlKysely, type SqlStatement } from './mssql-driver.js';
@@ -225,8 +225,7 @@ export class MssqlStore implements Store {
    */
   async #deletePhases(transaction: mssql.Transaction, scheduleId: number, phases: readonly Phase[], deferMinuteBins = false): Promise<{ deleted: number; kept: ReturnType<typeof keptRun> }> {
     const run = <R>(statement: SqlStatement) => executeStatement<R>(new mssql.Request(transaction), statement);
-    const tables = phases.flatMap((phase): readonly TableSpec[] => PHASE_TABLES[phase]);
-    const deleted = await this.#deleteRows(transaction, scheduleId, deferMinuteBins ? tables.filter((t) => !(MINUTE_BIN_TABLES as readonly TableSpec[]).includes(t)) : tables);
+    const deleted = await this.#deleteRows(transaction, scheduleId, tablesDeletedAtBegin(phases, deferMinuteBins));
     const record = await run<RunRecordSettings>(this.db.selectFrom('schedule_analytics_runs').select(['phases', 'n_bins', 'bin_duration_seconds', 'phase3_digest']).where('schedule_id', '=', scheduleId).compile());
     const kept = keptRun(record.rows[0], phases);
     const { keptPhases } = kept;

@@ -29,7 +29,7 @@ import type {
   StoreCapabilities,
   WriteTx,
 } from '../store.js';
-import { ANALYTICS_RUNS, MINUTE_BIN_TABLES, PHASE_TABLES, keptRun, type Phase, type RowBatch, type TableSpec } from '../table-specs.js';
+import { ANALYTICS_RUNS, MINUTE_BIN_TABLES, keptRun, tablesDeletedAtBegin, type Phase, type RowBatch, type TableSpec } from '../table-specs.js';
 import { SQLITE_DEFAULTS, type SqliteStoreConfig } from './sqlite-store-config.js';
 import { sqliteStatements } from './sqlite-statements.js';
 
@@ -276,7 +276,7 @@ export class SqliteStore implements Store {
     const present = new Set((conn.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN (${names.map(() => '?').join(', ')})`).all(...names) as { name: string }[]).map((r) => r.name));
     const missing = names.filter((n) => !present.has(n));
     if (missing.length === 0) return null;
-    return `visibility facts not reused: trigger ${missing.join(', ')}, which keeps them current, is missing from ${this.#config.path}; this populate parses every block and stores no facts. Run \`tsi-etl migrate --db ${this.#config.path}\` to re-create it`;
+    return `visibility facts not reused: ${this.#config.path} lacks the trigger(s) that keep them current (${missing.join(', ')}); this populate parses every block and stores no facts. Run \`tsi-etl migrate --db ${this.#config.path}\` to re-create them`;
   }
 
   /** Runs `fn` when every earlier write of this process has finished. */
@@ -387,8 +387,7 @@ export class SqliteStore implements Store {
    * the run record keeps the phases that remain (or goes).
    */
   #deletePhases(scheduleId: number, phases: readonly Phase[], deferMinuteBins = false): { deleted: number; kept: ReturnType<typeof keptRun> } {
-    const tables = phases.flatMap((phase): readonly TableSpec[] => PHASE_TABLES[phase]);
-    const deleted = this.#deleteRows(scheduleId, deferMinuteBins ? tables.filter((t) => !(MINUTE_BIN_TABLES as readonly TableSpec[]).includes(t)) : tables);
+    const deleted = this.#deleteRows(scheduleId, tablesDeletedAtBegin(phases, deferMinuteBins));
     const run = this.#statement(`SELECT phases, n_bins, bin_duration_seconds, phase3_digest FROM ${ANALYTICS_RUNS.name} WHERE schedule_id = ?`).get(scheduleId) as RunRecordSettings | undefined;
     const kept = keptRun(run, phases);
     const { keptPhases } = kept;

@@ -81,7 +81,7 @@ describe('SQLite facts triggers', () => {
       const log = { ...silentLogger, child: () => log, warn: (_: unknown, msg: string) => warnings.push(msg) } as unknown as typeof silentLogger;
       const run = await populateSchedule(store, scheduleId, {}, log);
       expect([run.reusedBlocks, run.parsedBlocks]).toEqual([0, 2]);
-      expect(warnings).toEqual([`visibility facts not reused: trigger trg_sb_json_update_drops_facts, which keeps them current, is missing from ${path}; this populate parses every block and stores no facts. Run \`tsi-etl migrate --db ${path}\` to re-create it`]);
+      expect(warnings).toEqual([`visibility facts not reused: ${path} lacks the trigger(s) that keep them current (trg_sb_json_update_drops_facts); this populate parses every block and stores no facts. Run \`tsi-etl migrate --db ${path}\` to re-create them`]);
       expect(await factIds(store)).toEqual([blockIds[0]]);
 
       expect((await store.migrate()).recreated).toEqual(['trigger trg_sb_json_update_drops_facts on scheduling_blocks']);
