@@ -91,6 +91,21 @@ describe('SQLite facts triggers', () => {
     });
   });
 
+  it('upgrading a database to migration 007 drops the facts stored before it, whose JSON no trigger watched', async () => {
+    await withStore(async (store, path) => {
+      const { scheduleId, blockIds } = await insertSchedule(store, [{ json: A }, { json: B }]);
+      // The database as migration 006 left it, with facts stored then.
+      onFile(path, `DROP TRIGGER trg_sb_json_update_drops_facts; DROP TRIGGER trg_sb_delete_drops_facts; DROP TRIGGER trg_sb_replace_drops_facts;
+        DROP TABLE block_visibility_json_changes; ALTER TABLE schedule_analytics_runs DROP COLUMN phase3_digest; DELETE FROM schema_migrations WHERE version = '007'`);
+      onFile(path, 'INSERT INTO block_visibility_facts VALUES (?, ?, ?, 1, 99, 0, ?)', blockIds[0], Buffer.alloc(32), Buffer.byteLength(A), Buffer.alloc(0));
+      expect((await store.migrate()).applied).toEqual(['007_incremental_refresh.sql']);
+      expect(await factIds(store)).toEqual([]);
+      const run = await populateSchedule(store, scheduleId);
+      expect([run.reusedBlocks, run.parsedBlocks]).toEqual([0, 2]);
+      expect(await reusedAndEqual(store, scheduleId)).toBe(2);
+    });
+  });
+
   it('a populate computing before the write lock stores no facts when a block\'s JSON changed after its snapshot', async () => {
     await withStore(async (store, path) => {
       const { scheduleId, blockIds } = await insertSchedule(store, [{ json: A }, { json: A }]);
