@@ -5,10 +5,11 @@
  * with SIGKILL, an error is thrown, or the thread exits with code 70 (in a
  * worker thread that ends the worker alone, as if it had crashed). Worker
  * threads read the variable when they start and count their own points.
- * Without the variable, `faultPoint` is a no-op chosen once at startup, so
- * production pays nothing.
+ * In-process tests can also run code of their own at a point
+ * (`onFaultPoint`), e.g. to commit a change from another connection at an
+ * exact moment. Without either, a point costs one lookup in an empty map.
  */
-export type FaultPointName = 'before-first-write' | 'after-batch' | 'before-commit' | 'after-commit' | 'worker-chunk';
+export type FaultPointName = 'before-first-write' | 'after-batch' | 'before-commit' | 'after-commit' | 'worker-chunk' | 'computed';
 
 function parse(spec: string | undefined): ((name: FaultPointName) => void) | undefined {
   if (!spec) return undefined;
@@ -25,5 +26,15 @@ function parse(spec: string | undefined): ((name: FaultPointName) => void) | und
 }
 
 const active = parse(process.env.TSI_FAULT);
+const hooks = new Map<FaultPointName, () => void>();
 
-export const faultPoint: (name: FaultPointName) => void = active ?? (() => {});
+/** Runs `action` each time the point is reached in this thread, until the returned function is called. */
+export function onFaultPoint(name: FaultPointName, action: () => void): () => void {
+  hooks.set(name, action);
+  return () => hooks.delete(name);
+}
+
+export function faultPoint(name: FaultPointName): void {
+  active?.(name);
+  hooks.get(name)?.();
+}

@@ -58,8 +58,9 @@ export interface PipelineConfig {
   /**
    * Reuse the stored visibility facts of blocks whose JSON is unchanged
    * (from any schedule's earlier populate) and store those of the blocks
-   * parsed. The output is the same either way; false parses every block and
-   * stores no facts (`--no-reuse`).
+   * parsed, and leave the Phase 3 minute bins in place when they come out
+   * identical to the stored ones. The output is the same either way; false
+   * parses every block, stores no facts and rewrites every row (`--no-reuse`).
    * @default true
    */
   reuse: boolean;

@@ -13,7 +13,7 @@ import { withMigrateHint } from '../sql/missing-schema-error.js';
 import type { AnalyticsReplaceTx, Store, SourceSnapshot, WriteTx } from '../sql/store.js';
 import { BufferedWrites } from '../stages/buffered-writes.js';
 import {
-  ANALYTICS_RUNS, HEATMAP_BINS, PRIORITY_RATES, SUMMARY, TIME_METADATA, VISIBILITY_BINS,
+  ANALYTICS_RUNS, HEATMAP_BINS, PRIORITY_RATES, SUMMARY, TIME_METADATA, VISIBILITY_BINS, VISIBILITY_FACTS,
 } from '../sql/table-specs.js';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './config.js';
 import { ParameterError } from '../base/errors.js';
@@ -21,6 +21,7 @@ import { faultPoint } from '../base/fault-injection.js';
 import { silentLogger, type Logger } from '../base/logger.js';
 import { newRunMetrics, now, type RunMetrics } from '../base/run-metrics.js';
 import { objectRowsBatch, timeBinBatches } from './result-batches.js';
+import { minuteBinsDigest } from '../stages/core/minute-bins-digest.js';
 
 /** What one populate did. */
 export interface PopulateSummary {
@@ -31,6 +32,8 @@ export interface PopulateSummary {
   reusedBlocks: number;
   /** Blocks whose JSON was parsed (new, changed or bad JSON, or `reuse: false`); blocks without JSON are neither. */
   parsedBlocks: number;
+  /** The Phase 3 minute-bin rows came out identical to the stored ones (same digest) and were left in place, not rewritten. */
+  minuteBinsKept: boolean;
   periods: number;
   jsonBytes: number;
   invalidBlockIds: number[];
@@ -100,11 +103,14 @@ export async function populateSchedule(
   let snapshot: SourceSnapshot | undefined;
   let buffer: BufferedWrites | undefined;
   try {
-    if (!how.computeBeforeWriteLock) tx = await store.beginAnalyticsReplace(scheduleId, phases);
+    // With reuse, the minute bins are deleted only once their new digest is known, and only when it differs.
+    const replace = { deferMinuteBins: phases.includes(3) && config.reuse };
+    if (!how.computeBeforeWriteLock) tx = await store.beginAnalyticsReplace(scheduleId, phases, replace);
     snapshot = await store.openSource(scheduleId, { reuseFacts: config.reuse });
     slog.debug({ stage: 'source', blocks: snapshot.blockCount }, 'source snapshot open');
+    if (snapshot.reuseRefused !== null) slog.warn({ stage: 'source' }, snapshot.reuseRefused);
     if (tx === undefined && snapshot.blockCount <= COMPUTE_FIRST_MAX_BLOCKS) buffer = new BufferedWrites();
-    else tx ??= await store.beginAnalyticsReplace(scheduleId, phases);
+    else tx ??= await store.beginAnalyticsReplace(scheduleId, phases, replace);
     const out: WriteTx = buffer ?? tx!;
     const phase2 = phases.includes(2) ? createPhase2Accumulator({ nBins: config.nBins }) : undefined;
     const phase3 = phases.includes(3) ? createMinuteBinAccumulator({ binSeconds: config.binSeconds }) : undefined;
@@ -117,7 +123,7 @@ export async function populateSchedule(
       writeRanges: phases.includes(3),
       recordFacts: phase2 !== undefined,
       binSeconds: phase3 ? config.binSeconds : null,
-      factsEncoding: config.reuse ? store.capabilities.jsonDigestEncoding : null,
+      factsRule: config.reuse && snapshot.reuseRefused === null ? store.capabilities.factsKey : null,
       batchRows: config.batchRows,
     };
     const invalid = config.threads === 1 || snapshot.blockCount < config.threadsMinBlocks
@@ -127,6 +133,7 @@ export async function populateSchedule(
     const t0 = now();
     const p2: Phase2Result | undefined = phase2?.finish() as Phase2Result | undefined;
     const p3: MinuteBinsResult | undefined = phase3?.finish() as MinuteBinsResult | undefined;
+    const phase3Digest = p3 ? minuteBinsDigest(p3) : null;
     metrics.seconds.finish += now() - t0;
     if (p2) {
       await writeBatch(out, objectRowsBatch(SUMMARY, scheduleId, [{ ...p2.summary, n_bins: config.nBins }]), metrics);
@@ -134,13 +141,20 @@ export async function populateSchedule(
         if (rows.length > 0) await writeBatch(out, objectRowsBatch(table, scheduleId, rows), metrics);
       }
     }
-    if (p3) {
-      await writeBatch(out, objectRowsBatch(TIME_METADATA, scheduleId, [p3.metadata]), metrics);
-      for (const batch of timeBinBatches(scheduleId, config.binSeconds, p3.bins, config.batchRows)) await writeBatch(out, batch, metrics);
-    }
-    const writer = buffer ? await store.beginAnalyticsReplace(scheduleId, phases) : tx!;
+    // Everything is computed; with `computeBeforeWriteLock` the write lock is not taken yet.
+    faultPoint('computed');
+    const writer = buffer ? await store.beginAnalyticsReplace(scheduleId, phases, replace) : tx!;
     tx = writer;
+    if (buffer && writer.jsonChangeCount !== snapshot.jsonChangeCount) {
+      // A block's JSON changed after the snapshot was read: facts computed from it may be of the old JSON.
+      buffer.discard(VISIBILITY_FACTS);
+    }
     await buffer?.replayInto(writer, metrics);
+    const minuteBinsKept = p3 && replace.deferMinuteBins ? await writer.keepMinuteBins(phase3Digest!, p3.bins.count) : false;
+    if (p3 && !minuteBinsKept) {
+      await writeBatch(writer, objectRowsBatch(TIME_METADATA, scheduleId, [p3.metadata]), metrics);
+      for (const batch of timeBinBatches(scheduleId, config.binSeconds, p3.bins, config.batchRows)) await writeBatch(writer, batch, metrics);
+    }
     await writeBatch(writer, objectRowsBatch(ANALYTICS_RUNS, scheduleId, [{
       phases: [...new Set([...writer.keptPhases, ...phases])].sort().join(','),
       source_fingerprint: snapshot.fingerprint,
@@ -151,6 +165,7 @@ export async function populateSchedule(
       invalid_block_count: invalid.length,
       invalid_block_ids: invalid.length > 0 ? JSON.stringify(invalid.slice(0, STORED_INVALID_IDS)) : null,
       duration_ms: (now() - started) * 1000,
+      phase3_digest: phase3Digest ?? writer.previousPhase3Digest,
     }]), metrics);
 
     faultPoint('before-commit');
@@ -165,6 +180,7 @@ export async function populateSchedule(
       blocks: metrics.blocksRead,
       reusedBlocks: metrics.blocksReused,
       parsedBlocks: metrics.blocksParsed,
+      minuteBinsKept,
       periods: metrics.periodsParsed,
       jsonBytes: metrics.jsonBytes,
       invalidBlockIds: invalid,

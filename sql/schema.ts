@@ -220,11 +220,14 @@ export interface ScheduleAnalyticsRunsTable {
   invalid_block_ids: string | null;
   duration_ms: number;
   completed_at: Generated<string>;
+  /** SHA-256 of the run's minute-bin output (stages/core/minute-bins-digest.ts); null without Phase 3 or before migration 007. */
+  phase3_digest: Uint8Array | null;
 }
 /**
  * A block's visibility as computed from one exact JSON text, reused by any
- * populate of any schedule while `json_digest` and `json_length` still match
- * the block's JSON (sql/visibility-facts.ts holds the digest rule).
+ * populate of any schedule while it is known to be of the block's current
+ * JSON: `json_digest` and `json_length` match on SQL Server; on SQLite,
+ * triggers delete it when the JSON changes (sql/visibility-facts.ts holds the rule).
  */
 export interface BlockVisibilityFactsTable {
   scheduling_block_id: number;

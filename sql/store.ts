@@ -1,7 +1,7 @@
 import type { CompiledQuery, Insertable, Kysely } from 'kysely';
 import type { Database, ScheduleComparisonsTable } from './schema.js';
 import type { Phase, RowBatch, TableSpec } from './table-specs.js';
-import type { JsonDigest, JsonDigestEncoding, StoredVisibilityFacts } from './visibility-facts.js';
+import type { FactsKeyRule, JsonDigest, StoredVisibilityFacts } from './visibility-facts.js';
 
 /**
  * One block as the source stage delivers it: the five-table join of the plan,
@@ -28,8 +28,12 @@ export interface SourceBlockRow {
    * read: `visibilityJson` is null). Absent or null: parse the JSON.
    */
   reused?: StoredVisibilityFacts | null;
-  /** The digest of `visibilityJson` when the source already computed it (sql/visibility-facts.ts); else the parse computes it. */
-  jsonDigest?: JsonDigest;
+  /**
+   * The key the server computed for `visibilityJson` (SQL Server: its
+   * `HASHBYTES` and `DATALENGTH`), which the block's new facts are stored
+   * with. Absent where the dialect's rule takes nothing from the source.
+   */
+  jsonKey?: JsonDigest;
 }
 
 export interface OpenSourceOptions {
@@ -48,8 +52,8 @@ export interface StoreCapabilities {
   readonly bulkLoad: boolean;
   /** Claims are rows that outlive a killed process (SQLite); SQL Server's session locks die with it. */
   readonly claimsOutliveProcesses: boolean;
-  /** How the database stores visibility JSON, which the facts' digest is taken over (sql/visibility-facts.ts). */
-  readonly jsonDigestEncoding: JsonDigestEncoding;
+  /** How a stored visibility fact is known to be of its block's current JSON (sql/visibility-facts.ts). */
+  readonly factsKey: FactsKeyRule;
 }
 
 /** A snapshot of one schedule's source, taken before streaming starts. */
@@ -60,6 +64,19 @@ export interface SourceSnapshot {
   priorityMax: number | null;
   /** Cheap digest of the source rows; `backfill --changed` compares it. */
   fingerprint: string;
+  /**
+   * Why stored facts are neither served nor to be written although
+   * `reuseFacts` was asked for (SQLite: a trigger that keeps them current is
+   * missing), as a message saying what to do; null when they are, or were not asked for.
+   */
+  reuseRefused: string | null;
+  /**
+   * The store's count of visibility JSON changes in this snapshot (SQLite's
+   * trigger-kept counter); null where each fact carries its JSON's digest.
+   * Facts computed from the snapshot may be stored only while the write
+   * transaction sees the same count (AnalyticsReplaceTx.jsonChangeCount).
+   */
+  jsonChangeCount: number | null;
   /** The blocks in block-id order, in chunks; the next chunk is read only when asked for. */
   blocks(chunkRows: number): AsyncIterable<SourceBlockRow[]>;
   /** Ends the read snapshot (idempotent). */
@@ -81,6 +98,26 @@ export interface AnalyticsReplaceTx extends WriteTx {
   /** The previous run's histogram bins and time-bin width, which kept phases 2 and 3 were computed with. */
   readonly keptNBins: number | null;
   readonly keptBinSeconds: number | null;
+  /** The count of visibility JSON changes as this transaction sees it (see SourceSnapshot.jsonChangeCount). */
+  readonly jsonChangeCount: number | null;
+  /** The previous run's `phase3_digest` when it had Phase 3 (kept with it when Phase 3 is not replaced). */
+  readonly previousPhase3Digest: Uint8Array | null;
+  /**
+   * After a begin with `deferMinuteBins`: leaves the minute-bin rows
+   * (MINUTE_BIN_TABLES) in place when the previous run's digest is `digest`
+   * and they are all there (the metadata row and `binRows` bin rows), else
+   * deletes them for the caller to write its own. True when they were kept.
+   */
+  keepMinuteBins(digest: Uint8Array, binRows: number): Promise<boolean>;
+}
+
+export interface AnalyticsReplaceOptions {
+  /**
+   * Leave the rows of MINUTE_BIN_TABLES in place at begin even when Phase 3
+   * is replaced; the caller then must call `keepMinuteBins` before writing any.
+   * @default false
+   */
+  deferMinuteBins?: boolean;
 }
 
 /** What a schedule's run record says, as the stores read it before replacing. */
@@ -88,6 +125,7 @@ export interface RunRecordSettings {
   phases: string;
   n_bins: number;
   bin_duration_seconds: number;
+  phase3_digest: Uint8Array | null;
 }
 
 export interface NewSchedule {
@@ -140,9 +178,10 @@ export interface Store {
   /**
    * Begins the atomic replacement of a schedule's analytics: serializes with
    * any other populate of the same schedule, then deletes the rows of the
-   * given phases' tables (and the run record) inside the transaction.
+   * given phases' tables (and the run record) inside the transaction (the
+   * minute bins only later, or never, with `deferMinuteBins`).
    */
-  beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[]): Promise<AnalyticsReplaceTx>;
+  beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[], options?: AnalyticsReplaceOptions): Promise<AnalyticsReplaceTx>;
   /**
    * Deletes analytics of the given phases in one transaction; the run record
    * keeps the other phases. The Compare cache rows involving the schedule go

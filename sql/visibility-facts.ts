@@ -1,55 +1,49 @@
-import { createHash } from 'node:crypto';
+import { TsiError } from '../base/errors.js';
 
 /**
- * The digest rule of `block_visibility_facts`, the one place it is written.
+ * The key rule of `block_visibility_facts`, the one place it is written:
+ * how a populate knows that a block's stored facts were computed from the
+ * block's current JSON, so it can serve them without parsing.
  *
- * A block's facts are served only while the block's JSON has the SHA-256
- * digest and the byte length they were stored with, both taken over the
- * bytes the database holds for `visibility_periods_json`: UTF-8 on SQLite
- * (TEXT); on SQL Server what `HASHBYTES('SHA2_256', …)` and `DATALENGTH`
- * give, computed by the server both when a fact is stored (the source sends
- * them with the JSON to parse) and when it is compared. Within one database
- * the rule is the same for writing and for comparing, so a fact never moves
- * between dialects (export/import re-parses).
+ * - `server-sha256` (SQL Server): a fact is stored with the SHA-256 digest
+ *   and byte length of its JSON as the server computes them
+ *   (`HASHBYTES('SHA2_256', …)` and `DATALENGTH`, sent with the JSON to
+ *   parse), and served only while the source query finds both equal on the
+ *   server, so the JSON of a reused block never crosses the network. Both
+ *   sides come from one server, whatever bytes it hashes for an NVARCHAR
+ *   (SQL Server: UTF-16LE; Babelfish has hashed its UTF-8). Serving a wrong
+ *   fact would need two texts of one block with the same length and digest.
+ * - `triggers` (SQLite): no digest. The triggers of migration 007 delete a
+ *   block's facts in the very statement that changes its JSON or its id or
+ *   deletes it, so a stored fact always belongs to the block's current JSON
+ *   and the source reads no JSON for a block that has facts. `json_digest`
+ *   holds a zero-length blob; `json_length` the UTF-8 byte length, which the
+ *   source still compares (`octet_length` reads no content) as a cheap guard.
+ *   A populate refuses to reuse (and parses everything) when a trigger is
+ *   missing, and `migrate` re-creates it, dropping every fact.
  *
- * Cost, measured on a 9 KB block (W10k's size, Node 20): SHA-256 of the
- * bytes runs at ~0.75 GB/s, about a quarter of the time JSON.parse takes;
- * W10k's 91 MB digest in ~0.1 s (SHA-NI; faster than SHA-512, BLAKE2b, MD5
- * or SHA-1 here). Hashing a JS string costs more (it is encoded first),
- * which is why SQLite reads the column as a BLOB and hands the digest on.
+ * A fact never moves between databases (export/import re-parses).
  */
-export type JsonDigestEncoding = 'utf8' | 'utf16le';
+export type FactsKeyRule = 'server-sha256' | 'triggers';
 
 /** What a fact is keyed by besides the block id. */
 export interface JsonDigest {
+  /** SHA-256 of the stored bytes; zero-length under the `triggers` rule. */
   digest: Buffer;
   /** Bytes of the stored text. */
   length: number;
 }
 
-/** SHA-256 of the JSON's stored bytes. */
-export function jsonBytesDigest(bytes: Uint8Array): JsonDigest {
-  return { digest: createHash('sha256').update(bytes).digest(), length: bytes.length };
-}
+const NO_DIGEST = Buffer.alloc(0);
 
-/** Characters encoded at a time by jsonTextDigest: a 50 MB value is never copied whole. */
-const TEXT_DIGEST_CHUNK = 1 << 20;
-
-/** The digest of a JSON text as the database stores it in `encoding`, encoded a chunk at a time. */
-export function jsonTextDigest(text: string, encoding: JsonDigestEncoding): JsonDigest {
-  const hash = createHash('sha256');
-  let length = 0;
-  for (let at = 0; at < text.length;) {
-    let end = Math.min(text.length, at + TEXT_DIGEST_CHUNK);
-    // Never split a surrogate pair: its halves alone would encode as U+FFFD in UTF-8.
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end++;
-    const part = text.slice(at, end);
-    hash.update(part, encoding);
-    length += Buffer.byteLength(part, encoding);
-    at = end;
-  }
-  return { digest: hash.digest(), length };
+/**
+ * The key of a JSON text's facts under `rule`: under `triggers` its UTF-8
+ * length, under `server-sha256` the key the server sent with it.
+ */
+export function factsKey(text: string, serverKey: JsonDigest | undefined, rule: FactsKeyRule): JsonDigest {
+  if (rule === 'triggers') return { digest: NO_DIGEST, length: Buffer.byteLength(text, 'utf8') };
+  if (serverKey === undefined) throw new TsiError('the source sent visibility JSON without the digest its facts are stored with (a bug: please report it)');
+  return serverKey;
 }
 
 /** A block's stored facts, as the source hands them over when its JSON is unchanged. */

@@ -10,7 +10,7 @@ import type { TableBatch } from './core/row-batcher.js';
  * hold: the caller bounds it.
  */
 export class BufferedWrites implements WriteTx {
-  readonly #batches: TableBatch[] = [];
+  #batches: TableBatch[] = [];
 
   async insert(table: TableSpec, batch: RowBatch): Promise<void> {
     this.#batches.push({ table, batch });
@@ -22,6 +22,11 @@ export class BufferedWrites implements WriteTx {
 
   async rollback(): Promise<void> {
     this.#batches.length = 0;
+  }
+
+  /** Drops the buffered batches of `table`. */
+  discard(table: TableSpec): void {
+    this.#batches = this.#batches.filter((b) => b.table !== table);
   }
 
   /** Inserts every buffered batch into `tx`, in order, and lets go of them. */

@@ -3,12 +3,14 @@ import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { DuplicateScheduleError, TsiError, UnknownScheduleError } from '../../base/errors.js';
 import { deleteComparisonsOf } from '../queries/comparison-cache.js';
 import { REDACTED } from '../../base/logger.js';
-import { selectSourceAggregates, selectSourceBlocks, selectSourceBlocksWithFactsMssql } from '../queries/source-blocks.js';
+import { selectSourceAggregates, selectSourceBlocks, selectSourceBlocksWithFactsMssql, withServerKey, type ServerKeyColumns } from '../queries/source-blocks.js';
+import { countMinuteBinRows, minuteBinsUnchanged } from '../queries/minute-bins.js';
 import { deleteUnusedFacts } from '../queries/visibility-facts.js';
-import { storedFacts, type FactsColumns } from '../visibility-facts.js';
+import type { FactsColumns } from '../visibility-facts.js';
 import type { Database } from '../schema.js';
 import { sourceFingerprint, type SourceAggregates } from '../source-fingerprint.js';
 import type {
+  AnalyticsReplaceOptions,
   AnalyticsReplaceTx,
   ComparisonCacheRow,
   MigrationReport,
@@ -23,7 +25,7 @@ import type {
   RunRecordSettings,
   WriteTx,
 } from '../store.js';
-import { ANALYTICS_RUNS, PHASE_TABLES, keptRun, SOURCE_TABLES, type Phase } from '../table-specs.js';
+import { ANALYTICS_RUNS, MINUTE_BIN_TABLES, keptRun, SOURCE_TABLES, tablesDeletedAtBegin, type Phase, type TableSpec } from '../table-specs.js';
 import { parseConnectionString, redactConnectionString } from './connection-string.js';
 import { getAppLock, scheduleClaimLock, scheduleWriteLock } from './mssql-app-lock.js';
 import { bindParameters, executeStatement, mssqlKysely, type SqlStatement } from './mssql-driver.js';
@@ -53,24 +55,6 @@ const MAX_SOURCE_IDS = `SELECT ${Object.entries(ID_TABLES)
   .join(', ')}`;
 
 const FIND_SCHEDULE_BY_CHECKSUM = `SELECT schedule_id FROM ${qualifiedTableName('schedules')} WITH (UPDLOCK, HOLDLOCK) WHERE checksum = @1`;
-
-/** The server's digest of a JSON it sent (`selectSourceBlocksWithFactsMssql`). */
-interface ServerDigestColumns {
-  jsonDigestBytes: Uint8Array | null;
-  jsonLength: number | null;
-}
-
-/**
- * A source row with facts columns as SourceBlockRow: the server sent the
- * JSON only when the facts did not match, with the digest its new facts
- * are to be stored with.
- */
-function withStoredFacts(row: SourceBlockRow & FactsColumns & ServerDigestColumns): SourceBlockRow {
-  const { factsPeriodCount, factsUnionHours, factsRangeCount, factsMinuteRanges, jsonDigestBytes, jsonLength, ...source } = row;
-  source.reused = storedFacts({ factsPeriodCount, factsUnionHours, factsRangeCount, factsMinuteRanges });
-  if (jsonDigestBytes !== null && jsonLength !== null) source.jsonDigest = { digest: jsonDigestBytes as Buffer, length: jsonLength }; // mssql reads VARBINARY as a Buffer
-  return source;
-}
 
 /** The same connection string with mssql's defaults replaced where an ETL needs others. */
 function poolConfig(parsed: mssql.config, poolMax: number): mssql.config {
@@ -155,7 +139,7 @@ export class MssqlStore implements Store {
       maxConcurrentWrites: Math.floor((lease.max - 1) / CONNECTIONS_PER_WRITE),
       bulkLoad: true,
       claimsOutliveProcesses: false,
-      jsonDigestEncoding: 'utf16le',
+      factsKey: 'server-sha256',
     });
   }
 
@@ -200,15 +184,18 @@ export class MssqlStore implements Store {
       priorityMin: aggregates.priorityMin,
       priorityMax: aggregates.priorityMax,
       fingerprint,
+      // Each fact carries its JSON's digest, compared on the server: nothing to refuse or to recount.
+      reuseRefused: null,
+      jsonChangeCount: null,
       async *blocks(chunkRows: number): AsyncIterable<SourceBlockRow[]> {
         if (!open) throw new TsiError(`the source snapshot of schedule ${scheduleId} is closed`);
         const request = bindParameters(new mssql.Request(pool), blocksQuery.parameters);
         running.add(request);
         try {
           // The query's aliases are SourceBlockRow's fields, and the row converter makes its BIGINT a number.
-          const chunks = streamRows(request, blocksQuery.sql, chunkRows) as AsyncIterable<unknown[]> as AsyncIterable<(SourceBlockRow & FactsColumns & ServerDigestColumns)[]>;
+          const chunks = streamRows(request, blocksQuery.sql, chunkRows) as AsyncIterable<unknown[]> as AsyncIterable<(SourceBlockRow & FactsColumns & ServerKeyColumns)[]>;
           if (!reuse) yield* chunks;
-          else for await (const chunk of chunks) yield chunk.map(withStoredFacts);
+          else for await (const chunk of chunks) yield chunk.map(withServerKey);
         } finally {
           running.delete(request);
         }
@@ -232,21 +219,28 @@ export class MssqlStore implements Store {
     }
   }
 
-  /** Deletes the phases' rows; the run record keeps the phases that remain (or goes). */
-  async #deletePhases(transaction: mssql.Transaction, scheduleId: number, phases: readonly Phase[]): Promise<{ deleted: number; kept: ReturnType<typeof keptRun> }> {
+  /**
+   * Deletes the phases' rows (but the minute bins' when `deferMinuteBins`);
+   * the run record keeps the phases that remain (or goes).
+   */
+  async #deletePhases(transaction: mssql.Transaction, scheduleId: number, phases: readonly Phase[], deferMinuteBins = false): Promise<{ deleted: number; kept: ReturnType<typeof keptRun> }> {
     const run = <R>(statement: SqlStatement) => executeStatement<R>(new mssql.Request(transaction), statement);
-    let deleted = 0;
-    for (const phase of phases) {
-      for (const table of PHASE_TABLES[phase]) {
-        deleted += (await run(this.db.deleteFrom(table.name).where('schedule_id', '=', scheduleId).compile())).rowsAffected;
-      }
-    }
-    const record = await run<RunRecordSettings>(this.db.selectFrom('schedule_analytics_runs').select(['phases', 'n_bins', 'bin_duration_seconds']).where('schedule_id', '=', scheduleId).compile());
+    const deleted = await this.#deleteRows(transaction, scheduleId, tablesDeletedAtBegin(phases, deferMinuteBins));
+    const record = await run<RunRecordSettings>(this.db.selectFrom('schedule_analytics_runs').select(['phases', 'n_bins', 'bin_duration_seconds', 'phase3_digest']).where('schedule_id', '=', scheduleId).compile());
     const kept = keptRun(record.rows[0], phases);
     const { keptPhases } = kept;
     if (keptPhases.length === 0) await this.#deleteRunRecord(transaction, scheduleId);
     else await run(this.db.updateTable('schedule_analytics_runs').set({ phases: keptPhases.join(',') }).where('schedule_id', '=', scheduleId).compile());
     return { deleted, kept };
+  }
+
+  /** Deletes the schedule's rows of `tables` in the transaction; returns how many. */
+  async #deleteRows(transaction: mssql.Transaction, scheduleId: number, tables: readonly TableSpec[]): Promise<number> {
+    let deleted = 0;
+    for (const table of tables) {
+      deleted += (await executeStatement(new mssql.Request(transaction), this.db.deleteFrom(table.name).where('schedule_id', '=', scheduleId).compile())).rowsAffected;
+    }
+    return deleted;
   }
 
   async #deleteRunRecord(transaction: mssql.Transaction, scheduleId: number): Promise<void> {
@@ -287,14 +281,20 @@ export class MssqlStore implements Store {
     };
   }
 
-  async beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[]): Promise<AnalyticsReplaceTx> {
+  async beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[], options: AnalyticsReplaceOptions = {}): Promise<AnalyticsReplaceTx> {
     const transaction = await beginTransaction(this.#pool);
     try {
       await this.#lockSchedule(transaction, scheduleId);
-      const { kept } = await this.#deletePhases(transaction, scheduleId, phases);
+      const { kept } = await this.#deletePhases(transaction, scheduleId, phases, options.deferMinuteBins === true);
       // The populate writes a fresh run record (with the kept phases added).
       await this.#deleteRunRecord(transaction, scheduleId);
-      return { ...this.#writeTx(transaction, new MssqlWriteBuffer(transaction, this.#writer, this.#flushLimits)), ...kept };
+      const keepMinuteBins = async (digest: Uint8Array, binRows: number) => {
+        const counts = await executeStatement<{ metadataRows: number; binRows: number }>(new mssql.Request(transaction), countMinuteBinRows(this.db, scheduleId).compile());
+        if (minuteBinsUnchanged(kept.previousPhase3Digest, digest, counts.rows[0], binRows)) return true;
+        await this.#deleteRows(transaction, scheduleId, MINUTE_BIN_TABLES);
+        return false;
+      };
+      return { ...this.#writeTx(transaction, new MssqlWriteBuffer(transaction, this.#writer, this.#flushLimits)), ...kept, jsonChangeCount: null, keepMinuteBins };
     } catch (error) {
       await rollbackQuietly(transaction);
       throw error;

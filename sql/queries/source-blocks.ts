@@ -1,5 +1,7 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type AliasedRawBuilder, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../schema.js';
+import type { SourceBlockRow } from '../store.js';
+import { storedFacts, type FactsColumns } from '../visibility-facts.js';
 
 /**
  * The plan's five-table join (`ssb`, `sb`, `t`, `c`, `ac`, `az`), the one
@@ -50,73 +52,87 @@ const FACTS_COLUMNS = [
 ] as const;
 
 /**
- * The source rows with each block's stored visibility facts, SQLite form.
- * The facts join on block id and byte length (`octet_length`, SQLite 3.43+,
- * reads no content). Where they join, the JSON comes as a BLOB (`jsonBytes`,
- * its stored UTF-8 bytes, digested in JS without decoding a string) and the
- * caller serves the facts only when the digests are equal; elsewhere it
- * comes as text (`visibilityJson`), to parse: one copy of a large value in
- * memory, never both forms.
+ * The source rows with each block's stored visibility facts, joined on block
+ * id and `matches` (the dialect's half of the key rule, sql/visibility-facts.ts).
+ * The JSON is selected only where no fact joined: a reused block's JSON is
+ * never read (SQLite) nor sent (SQL Server).
  */
-export function selectSourceBlocksWithFactsSqlite(db: Kysely<Database>, scheduleId: number) {
-  const json = sql`sb.visibility_periods_json`;
+function selectSourceBlocksWithFacts(db: Kysely<Database>, scheduleId: number, matches: RawBuilder<boolean>, extra: AliasedRawBuilder<unknown, string>[] = []) {
   return joinedBlocks(db)
     .leftJoin('block_visibility_facts as f', (join) => join
       .onRef('f.scheduling_block_id', '=', 'sb.scheduling_block_id')
-      .on(sql<boolean>`f.json_length = octet_length(${json})`))
+      .on(matches))
     .select([
       ...SOURCE_COLUMNS,
       ...FACTS_COLUMNS,
-      'f.json_digest as factsDigest',
-      sql<Uint8Array | null>`CASE WHEN f.scheduling_block_id IS NOT NULL THEN CAST(${json} AS BLOB) END`.as('jsonBytes'),
-      sql<string | null>`CASE WHEN f.scheduling_block_id IS NULL THEN ${json} END`.as('visibilityJson'),
+      sql<string | null>`CASE WHEN f.scheduling_block_id IS NULL THEN sb.visibility_periods_json END`.as('visibilityJson'),
+      ...extra,
     ])
     .where('ssb.schedule_id', '=', scheduleId)
     .orderBy('ssb.scheduling_block_id');
 }
 
 /**
- * The source rows with each block's stored visibility facts, SQL Server
- * form: the server digests the JSON (`HASHBYTES('SHA2_256')`, no input limit
- * since SQL Server 2016, and `DATALENGTH`) to join the facts, and sends the
- * JSON text only for the blocks with no matching facts, so reused JSON never
- * crosses the network. Those blocks come with the server's digest and length
- * too (`jsonDigestBytes`, `jsonLength`), which their new facts are stored
- * with: what the join compares is then always what the server computed, on
- * any server's idea of the bytes of an NVARCHAR (Babelfish keeps UTF-8).
+ * SQLite form: the triggers of migration 007 keep every stored fact that of
+ * its block's current JSON, so the join needs only the byte length as a
+ * cheap guard (`octet_length`, SQLite 3.43+, reads the record header, not
+ * the content).
+ */
+export function selectSourceBlocksWithFactsSqlite(db: Kysely<Database>, scheduleId: number) {
+  return selectSourceBlocksWithFacts(db, scheduleId, sql<boolean>`f.json_length = octet_length(sb.visibility_periods_json)`);
+}
+
+/** The key columns of a SQL Server source row that carries its JSON (`withServerKey`). */
+export interface ServerKeyColumns {
+  jsonDigestBytes: Uint8Array | null;
+  jsonLength: number | null;
+}
+
+/**
+ * SQL Server form: the server digests the JSON (`HASHBYTES('SHA2_256')`, no
+ * input limit since SQL Server 2016, and `DATALENGTH`) to join the facts, so
+ * reused JSON never crosses the network. The JSON it does send comes with
+ * that digest and length, which its new facts are stored with.
  */
 export function selectSourceBlocksWithFactsMssql(db: Kysely<Database>, scheduleId: number) {
   const json = sql`sb.visibility_periods_json`;
-  return joinedBlocks(db)
-    .leftJoin('block_visibility_facts as f', (join) => join
-      .onRef('f.scheduling_block_id', '=', 'sb.scheduling_block_id')
-      .on(sql<boolean>`f.json_length = DATALENGTH(${json}) AND f.json_digest = HASHBYTES('SHA2_256', ${json})`))
-    .select([
-      ...SOURCE_COLUMNS,
-      ...FACTS_COLUMNS,
-      sql<string | null>`CASE WHEN f.scheduling_block_id IS NULL THEN ${json} END`.as('visibilityJson'),
-      sql<Uint8Array | null>`CASE WHEN f.scheduling_block_id IS NULL THEN HASHBYTES('SHA2_256', ${json}) END`.as('jsonDigestBytes'),
-      sql<number | null>`CASE WHEN f.scheduling_block_id IS NULL THEN DATALENGTH(${json}) END`.as('jsonLength'),
-    ])
-    .where('ssb.schedule_id', '=', scheduleId)
-    .orderBy('ssb.scheduling_block_id');
+  return selectSourceBlocksWithFacts(db, scheduleId, sql<boolean>`f.json_length = DATALENGTH(${json}) AND f.json_digest = HASHBYTES('SHA2_256', ${json})`, [
+    sql<Uint8Array | null>`CASE WHEN f.scheduling_block_id IS NULL THEN HASHBYTES('SHA2_256', ${json}) END`.as('jsonDigestBytes'),
+    sql<number | null>`CASE WHEN f.scheduling_block_id IS NULL THEN DATALENGTH(${json}) END`.as('jsonLength'),
+  ]);
 }
 
-/** A float as an integer count of millionths: `CAST(ROUND(x * 1e6, 0) AS BIGINT)` in both dialects. */
-function micro(x: RawBuilder<unknown>): RawBuilder<number> {
-  return sql<number>`CAST(ROUND((${x}) * 1000000, 0) AS BIGINT)`;
+/**
+ * A row of the queries above as the source stage delivers it: the stored
+ * facts when they joined, else the JSON. The row itself, with its facts
+ * columns left on it: copying every row without them cost W10k ~10k objects.
+ */
+export function withStoredFacts(row: SourceBlockRow & FactsColumns): SourceBlockRow {
+  row.reused = storedFacts(row);
+  return row;
+}
+
+/** A SQL Server row as the source stage delivers it: `withStoredFacts`, and the JSON's server key when it came with its JSON. */
+export function withServerKey(row: SourceBlockRow & FactsColumns & ServerKeyColumns): SourceBlockRow {
+  // mssql reads VARBINARY as a Buffer.
+  if (row.jsonDigestBytes !== null && row.jsonLength !== null) row.jsonKey = { digest: row.jsonDigestBytes as Buffer, length: row.jsonLength };
+  return withStoredFacts(row);
 }
 
 /**
  * Block count, min/max priority (what priority buckets need, without touching
  * the JSON) and cheap aggregates of every source column, for the fingerprint.
  * `jsonSize` is the dialect's byte length of the JSON column (SQLite
- * `octet_length(x)`, which reads no content (W10k: ~12 ms against ~35 ms for
- * `length(CAST(x AS BLOB))`); T-SQL `DATALENGTH(x)`): reading a length is far
+ * `octet_length(x)`, T-SQL `DATALENGTH(x)`): reading a length is far
  * cheaper than hashing 100 MB of text. Floats are summed as integers of
  * millionths, so the sums are exact and do not depend on the order in which
  * a parallel plan adds them.
  */
+/** A float as an integer count of millionths: `CAST(ROUND(x * 1e6, 0) AS BIGINT)` in both dialects. */
+function micro(x: RawBuilder<unknown>): RawBuilder<number> {
+  return sql<number>`CAST(ROUND((${x}) * 1000000, 0) AS BIGINT)`;
+}
+
 export function selectSourceAggregates(db: Kysely<Database>, scheduleId: number, jsonSize: (column: string) => ReturnType<typeof sql.raw>) {
   return joinedBlocks(db)
     .select((eb) => [

@@ -5,8 +5,8 @@ import type { Database } from '../schema.js';
  * The visibility facts to drop when a schedule's analytics are deleted:
  * those of its blocks, and of blocks that no longer exist, that no schedule
  * with analytics (a run record) links. Facts another schedule still uses
- * stay; a fact kept after its block's JSON changed is harmless, as the
- * digest no longer matches and it is never served.
+ * stay. A fact whose block's JSON changed is never served: on SQL Server its
+ * digest no longer matches; on SQLite a trigger deleted it with the change.
  */
 export function deleteUnusedFacts(db: Kysely<Database>, scheduleId: number) {
   return db

@@ -3,6 +3,8 @@
 -- stored with the SHA-256 digest and byte length of the exact text they were
 -- computed from. A fact is served only while both still match the block's
 -- current JSON; bad JSON never gets a fact (it is parsed again every time).
+-- Since migration 007, SQLite keeps facts current with triggers instead:
+-- json_digest is then a zero-length blob and only the length is compared.
 -- Idempotent: every object is created only when missing.
 CREATE TABLE IF NOT EXISTS block_visibility_facts (
   scheduling_block_id INTEGER PRIMARY KEY,

@@ -7,7 +7,7 @@ import { newBlockFacts, type Accumulator, type BlockFacts } from './block-facts.
 import { RowBatcher, type TableBatch } from './row-batcher.js';
 import { BLOCKS_ANALYTICS, VISIBILITY_FACTS, VISIBILITY_RANGES } from '../../sql/table-specs.js';
 import type { SourceBlockRow } from '../../sql/store.js';
-import { jsonTextDigest, type JsonDigestEncoding } from '../../sql/visibility-facts.js';
+import { factsKey, type FactsKeyRule } from '../../sql/visibility-facts.js';
 import { BadInputError } from '../../base/errors.js';
 import { now, type RunMetrics } from '../../base/run-metrics.js';
 
@@ -23,9 +23,9 @@ export interface BlockProcessorOptions {
   writeRanges: boolean;
   /**
    * Write the visibility facts of every block whose JSON is parsed (and
-   * valid), digested as the store keeps its JSON; null: write none (--no-reuse).
+   * valid), keyed by the store's rule; null: write none (--no-reuse).
    */
-  factsEncoding: JsonDigestEncoding | null;
+  factsRule: FactsKeyRule | null;
   accumulators: Accumulator<unknown>[];
   batchRows: number;
   metrics: RunMetrics;
@@ -57,7 +57,7 @@ export class BlockProcessor {
     this.#o = options;
     this.#blockRows = options.writeBlockRows ? new RowBatcher(BLOCKS_ANALYTICS, options.batchRows, options.emit) : undefined;
     this.#rangeRows = options.writeRanges ? new RowBatcher(VISIBILITY_RANGES, options.batchRows, options.emit) : undefined;
-    this.#factRows = options.factsEncoding !== null ? new RowBatcher(VISIBILITY_FACTS, options.batchRows, options.emit) : undefined;
+    this.#factRows = options.factsRule !== null ? new RowBatcher(VISIBILITY_FACTS, options.batchRows, options.emit) : undefined;
     this.#facts = { ...newBlockFacts(), minuteRanges: this.#ranges.ranges };
   }
 
@@ -97,7 +97,7 @@ export class BlockProcessor {
       f.visibilityPeriodCount = this.#periods.length;
       // Bad JSON never gets facts: it is parsed (and reported) every time.
       if (this.#factRows && json !== null && problem === null) {
-        const { digest, length } = row.jsonDigest ?? jsonTextDigest(json, o.factsEncoding!);
+        const { digest, length } = factsKey(json, row.jsonKey, o.factsRule!);
         rangesBlob = encodeMinuteRanges(this.#ranges.ranges, this.#ranges.count);
         this.#factRows.values.push(row.blockId, digest, length, f.visibilityPeriodCount, f.totalVisibilityHours, this.#ranges.count, rangesBlob);
         this.#factRows.endRow();

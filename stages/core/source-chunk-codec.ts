@@ -16,7 +16,12 @@ export interface PackedSourceChunk {
   /** End of row i's text, in characters; a null JSON has an empty text and `jsonNull[i] = 1`. */
   textEnds: Int32Array;
   jsonNull: Uint8Array;
+  /** The server's keys of the texts (`SourceBlockRow.jsonKey`), when any row has one: a length (NaN: none) and a 32-byte digest per row. */
+  keys: { lengths: Float64Array; digests: Uint8Array } | null;
 }
+
+/** Bytes of a key's digest (SHA-256). */
+const DIGEST_BYTES = 32;
 
 const NUMBER_FIELDS = [
   'blockId', 'raDeg', 'decDeg', 'priority', 'requestedDurationSec', 'minObservationSec',
@@ -38,6 +43,7 @@ export function packSourceChunk(rows: readonly SourceBlockRow[]): PackedSourceCh
     else end += json.length;
     textEnds[r] = end;
   }
+  const keys = packKeys(rows);
   // Each text is written straight into one buffer (joining them first would
   // hold a second copy). ASCII goes as Latin-1, one byte a character; any
   // other text makes the chunk go as UTF-16LE, which unlike UTF-8 keeps a
@@ -47,10 +53,22 @@ export function packSourceChunk(rows: readonly SourceBlockRow[]): PackedSourceCh
   for (let r = 0; r < count; r++) {
     const json = rows[r].visibilityJson;
     if (!json) continue;
-    if (Buffer.byteLength(json, 'utf8') !== json.length) return { count, numbers, text: utf16(rows, end), textEncoding: 'utf16le', textEnds, jsonNull };
+    if (Buffer.byteLength(json, 'utf8') !== json.length) return { count, numbers, text: utf16(rows, end), textEncoding: 'utf16le', textEnds, jsonNull, keys };
     at += text.write(json, at, 'latin1');
   }
-  return { count, numbers, text, textEncoding: 'latin1', textEnds, jsonNull };
+  return { count, numbers, text, textEncoding: 'latin1', textEnds, jsonNull, keys };
+}
+
+function packKeys(rows: readonly SourceBlockRow[]): PackedSourceChunk['keys'] {
+  if (!rows.some((row) => row.jsonKey !== undefined)) return null;
+  const lengths = new Float64Array(rows.length).fill(Number.NaN);
+  const digests = new Uint8Array(rows.length * DIGEST_BYTES);
+  rows.forEach((row, r) => {
+    if (row.jsonKey === undefined) return;
+    lengths[r] = row.jsonKey.length;
+    digests.set(row.jsonKey.digest, r * DIGEST_BYTES);
+  });
+  return { lengths, digests };
 }
 
 function utf16(rows: readonly SourceBlockRow[], chars: number): Uint8Array {
@@ -62,11 +80,12 @@ function utf16(rows: readonly SourceBlockRow[], chars: number): Uint8Array {
 
 /** The buffers to hand to `postMessage` as its transfer list. */
 export function sourceChunkTransfers(chunk: PackedSourceChunk): ArrayBuffer[] {
-  return [chunk.numbers.buffer, chunk.text.buffer, chunk.textEnds.buffer, chunk.jsonNull.buffer] as ArrayBuffer[];
+  const keys = chunk.keys ? [chunk.keys.lengths.buffer, chunk.keys.digests.buffer] : [];
+  return [chunk.numbers.buffer, chunk.text.buffer, chunk.textEnds.buffer, chunk.jsonNull.buffer, ...keys] as ArrayBuffer[];
 }
 
 export function unpackSourceChunk(chunk: PackedSourceChunk): SourceBlockRow[] {
-  const { count, numbers, textEnds, jsonNull, textEncoding } = chunk;
+  const { count, numbers, textEnds, jsonNull, textEncoding, keys } = chunk;
   const text = Buffer.from(chunk.text.buffer, chunk.text.byteOffset, chunk.text.byteLength);
   const unit = textEncoding === 'latin1' ? 1 : 2;
   const rows = new Array<SourceBlockRow>(count);
@@ -90,6 +109,10 @@ export function unpackSourceChunk(chunk: PackedSourceChunk): SourceBlockRow[] {
       // One flat string per text: the scanner ran ~1.7x slower on slices of one chunk-wide string.
       visibilityJson: jsonNull[r] === 1 ? null : text.toString(textEncoding, start * unit, textEnds[r] * unit),
     };
+    if (keys && !Number.isNaN(keys.lengths[r])) {
+      const digest = Buffer.from(keys.digests.buffer, keys.digests.byteOffset + r * DIGEST_BYTES, DIGEST_BYTES);
+      rows[r].jsonKey = { digest, length: keys.lengths[r] };
+    }
     start = textEnds[r];
   }
   return rows;

@@ -12,7 +12,7 @@ import type { BlockProcessorOptions } from '../core/block-processor.js';
 /** A worker's `workerData`: the BlockProcessor's options that can cross a thread, and what the worker accumulates. */
 export type BlockWorkerSetup = Pick<
   BlockProcessorOptions,
-  'scheduleId' | 'priorityMin' | 'priorityMax' | 'lenient' | 'writeBlockRows' | 'writeRanges' | 'factsEncoding' | 'batchRows'
+  'scheduleId' | 'priorityMin' | 'priorityMax' | 'lenient' | 'writeBlockRows' | 'writeRanges' | 'factsRule' | 'batchRows'
 > & {
   /** Record the facts Phase 2 needs, for the main thread to replay. */
   recordFacts: boolean;

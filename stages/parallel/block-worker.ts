@@ -31,7 +31,7 @@ const processor = new BlockProcessor({
   lenient: setup.lenient,
   writeBlockRows: setup.writeBlockRows,
   writeRanges: setup.writeRanges,
-  factsEncoding: setup.factsEncoding,
+  factsRule: setup.factsRule,
   accumulators: [phase3, facts].filter((a) => a !== undefined) as Accumulator<unknown>[],
   batchRows: setup.batchRows,
   metrics,

@@ -11,7 +11,6 @@ import { getVisibilityHistogram, getVisibilityMetadata } from '../../queries/vis
 import { MssqlStore } from '../../sql/mssql/mssql-store.js';
 import type { Store } from '../../sql/store.js';
 import { ALL_PHASES, ANALYTICS_RUNS, BLOCKS_ANALYTICS, PHASE_TABLES, TIME_BINS, type TableSpec } from '../../sql/table-specs.js';
-import { jsonTextDigest } from '../../sql/visibility-facts.js';
 import { analyticsDigests } from '../faults/crash-harness.js';
 import { close, insertSchedule, periodsJson, withStore } from '../helpers.js';
 
@@ -263,8 +262,8 @@ describe.skipIf(!url)('MssqlStore against SQL Server (TSI_MSSQL_URL)', () => {
     expect(await cached()).toEqual([]);
   });
 
-  it('reuses visibility facts by the server digest (HASHBYTES over NVARCHAR = SHA-256 of UTF-16LE), with the output of a full populate', async () => {
-    // Non-ASCII text in an ignored key: the digest is over the stored UTF-16 bytes, as JS computes it.
+  it('reuses visibility facts by the server digest (HASHBYTES and DATALENGTH, stored as the server computed them), with the output of a full populate', async () => {
+    // Non-ASCII text in an ignored key: whatever bytes the server hashes, stored and compared digests are its own.
     // '[]': facts with no ranges (an empty VARBINARY).
     const jsons = [periodsJson([[60000, 60001]]), '[{"start": 60000.5, "stop": 60002, "note": "é€😀"}]', '[]', null];
     const a = await insertSchedule(store, jsons.map((json) => ({ json })));
@@ -272,11 +271,11 @@ describe.skipIf(!url)('MssqlStore against SQL Server (TSI_MSSQL_URL)', () => {
     expect([first.reusedBlocks, first.parsedBlocks]).toEqual([0, 3]);
     const stored = await store.db.selectFrom('block_visibility_facts').select(['scheduling_block_id', 'json_digest', 'json_length'])
       .where('scheduling_block_id', 'in', a.blockIds).orderBy('scheduling_block_id').execute();
-    expect(stored.map((r) => [Number(r.scheduling_block_id), Buffer.from(r.json_digest).toString('hex'), Number(r.json_length)])).toEqual(
-      jsons.slice(0, 3).map((json, i) => {
-        const { digest, length } = jsonTextDigest(json!, 'utf16le');
-        return [a.blockIds[i], digest.toString('hex'), length];
-      }),
+    const server = await sql<{ id: number; digest: Uint8Array; length: number }>`SELECT scheduling_block_id AS id, HASHBYTES('SHA2_256', visibility_periods_json) AS digest,
+      DATALENGTH(visibility_periods_json) AS length FROM dbo.scheduling_blocks WHERE scheduling_block_id IN (${sql.join(a.blockIds.slice(0, 3))}) ORDER BY scheduling_block_id`.execute(store.db);
+    const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+    expect(stored.map((r) => [Number(r.scheduling_block_id), hex(r.json_digest), Number(r.json_length)])).toEqual(
+      server.rows.map((r) => [Number(r.id), hex(r.digest), Number(r.length)]),
     );
     const again = await populateSchedule(store, a.scheduleId);
     expect([again.reusedBlocks, again.parsedBlocks]).toEqual([3, 0]);

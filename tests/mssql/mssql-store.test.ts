@@ -20,7 +20,7 @@ afterEach(async () => {
 const PHASE_2_DELETES = ['schedule_summary_analytics', 'schedule_priority_rates', 'schedule_visibility_bins', 'schedule_heatmap_bins'].map(
   (t) => `tx1 query: delete from "analytics"."${t}" where "schedule_id" = @1`,
 );
-const SELECT_RUN = 'tx1 query: select "phases", "n_bins", "bin_duration_seconds" from "analytics"."schedule_analytics_runs" where "schedule_id" = @1';
+const SELECT_RUN = 'tx1 query: select "phases", "n_bins", "bin_duration_seconds", "phase3_digest" from "analytics"."schedule_analytics_runs" where "schedule_id" = @1';
 const UPDATE_RUN = 'tx1 query: update "analytics"."schedule_analytics_runs" set "phases" = @1 where "schedule_id" = @2';
 const DELETE_RUN = 'tx1 query: delete from "analytics"."schedule_analytics_runs" where "schedule_id" = @1';
 
@@ -32,7 +32,7 @@ function withRunRecord(): void {
 describe('MssqlStore.connect', () => {
   it('reports a redacted description and what the pool allows', async () => {
     expect(store.description).toBe('mssql://etl:***@db.example.com/tsi');
-    expect(store.capabilities).toEqual({ dialect: 'mssql', maxParameters: 2000, maxConcurrentWrites: 4, bulkLoad: true, claimsOutliveProcesses: false, jsonDigestEncoding: 'utf16le' });
+    expect(store.capabilities).toEqual({ dialect: 'mssql', maxParameters: 2000, maxConcurrentWrites: 4, bulkLoad: true, claimsOutliveProcesses: false, factsKey: 'server-sha256' });
     const small = await MssqlStore.connect('mssql://etl:pw@db.example.com/other', { poolMax: 7 });
     expect(small.capabilities.maxConcurrentWrites).toBe(2);
     await small.close();
@@ -70,6 +70,26 @@ describe('MssqlStore writes', () => {
       DELETE_RUN,
       'tx1 commit',
     ]);
+  });
+
+  it('with deferMinuteBins, deletes the minute bins only when keepMinuteBins finds them changed or incomplete', async () => {
+    const digest = Buffer.alloc(32, 7);
+    const deletes = (tables: string[]) => tables.map((t) => `tx1 query: delete from "analytics"."${t}" where "schedule_id" = @1`);
+    const COUNT = 'tx1 query: select (select count(*) as "n" from "analytics"."schedule_visibility_time_metadata" where "schedule_id" = @1) as "metadataRows", (select count(*) as "n" from "analytics"."schedule_visibility_time_bins" where "schedule_id" = @2) as "binRows"';
+    for (const [binRows, kept] of [[40, true], [41, false]] as const) {
+      server.log.length = 0;
+      server.answer = (text) => (text.startsWith('select "phases"') ? { rows: [{ phases: '1,2,3', n_bins: 7, bin_duration_seconds: 60, phase3_digest: digest }] }
+        : text.startsWith('select (select count') ? { rows: [{ metadataRows: 1, binRows: 40 }] } : {});
+      const tx = await store.beginAnalyticsReplace(5, [3], { deferMinuteBins: true });
+      expect(tx.previousPhase3Digest).toEqual(digest);
+      expect(await tx.keepMinuteBins(Buffer.from(digest), binRows)).toBe(kept);
+      await tx.rollback();
+      // The second round runs in the fake's second transaction.
+      expect(server.log.slice(2).map((l) => l.replace(/^tx\d+/, 'tx1'))).toEqual([
+        ...deletes(['schedule_block_visibility_ranges']), SELECT_RUN, UPDATE_RUN, DELETE_RUN, COUNT,
+        ...(kept ? [] : deletes(['schedule_visibility_time_metadata', 'schedule_visibility_time_bins'])), 'tx1 rollback',
+      ]);
+    }
   });
 
   it('deletes phases in one locked transaction and counts the rows', async () => {

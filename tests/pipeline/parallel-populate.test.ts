@@ -5,6 +5,7 @@ import { loadGeneratedSchedule } from '../../pipeline/load-schedule.js';
 import { populateSchedule, type PopulateSummary } from '../../pipeline/populate.js';
 import type { PipelineConfig } from '../../pipeline/config.js';
 import type { Store } from '../../sql/store.js';
+import { ALL_PHASES } from '../../sql/table-specs.js';
 import { analyticsDigests } from '../faults/crash-harness.js';
 import { insertSchedule, periodsJson, runCli, withStore, type HandBlock } from '../helpers.js';
 
@@ -19,8 +20,10 @@ import { insertSchedule, periodsJson, runCli, withStore, type HandBlock } from '
 async function populateEach(store: Store, scheduleId: number, threads: readonly number[], config: Partial<PipelineConfig>) {
   const runs: { digests: string[]; summary: PopulateSummary }[] = [];
   for (const t of threads) {
-    // threadsMinBlocks 0: even a schedule of one block goes to the workers. No reuse: every run parses
-    // every block, so their counters compare (reuse on threads: tests/pipeline/reuse-facts.test.ts).
+    // threadsMinBlocks 0: even a schedule of one block goes to the workers. No reuse, and no analytics
+    // left by the run before (whose minute bins would be kept): every run parses every block and writes
+    // every row, so their counters compare (reuse on threads: tests/pipeline/reuse-facts.test.ts).
+    await store.deleteAnalytics(scheduleId, ALL_PHASES);
     const summary = await populateSchedule(store, scheduleId, { ...config, reuse: false, threads: t, threadsMinBlocks: 0 });
     runs.push({ digests: await analyticsDigests(store.db, scheduleId), summary });
   }

@@ -41,6 +41,7 @@ type Edit =
   | { kind: 'json'; pick: number; shiftDays: number }
   | { kind: 'json-same-facts'; pick: number }
   | { kind: 'json-same-length'; pick: number }
+  | { kind: 'reinsert'; pick: number; replace: boolean }
   | { kind: 'window'; pick: number; shiftDays: number }
   | { kind: 'unschedule'; pick: number }
   | { kind: 'priority'; pick: number; priority: number };
@@ -49,21 +50,41 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant('json' as const), pick: fc.nat(), shiftDays: fc.double({ min: -0.5, max: 0.5, noNaN: true }) }),
   fc.record({ kind: fc.constant('json-same-facts' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('json-same-length' as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant('reinsert' as const), pick: fc.nat(), replace: fc.boolean() }),
   fc.record({ kind: fc.constant('window' as const), pick: fc.nat(), shiftDays: fc.double({ min: -0.2, max: 0.2, noNaN: true }) }),
   fc.record({ kind: fc.constant('unschedule' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('priority' as const), pick: fc.nat(), priority: fc.integer({ min: 0, max: 20 }) }),
 );
 
+/**
+ * The last digit of the first stop's fraction, one lower or higher: the same
+ * length (so only the digest, or SQLite's triggers, can tell), another union.
+ */
+function sameLengthJson(json: string | null): string {
+  return (json ?? '[]').replace(/("stop":\d+\.\d*)(\d)/, (_, head: string, d: string) => head + (d === '0' ? '1' : String(Number(d) - 1)));
+}
+
+/** The block row gone and back with other JSON of the same length: deleted and inserted again (with its links), or replaced in one INSERT OR REPLACE. */
+async function reinsertBlock(store: Store, blockId: number, replace: boolean): Promise<void> {
+  await store.db.transaction().execute(async (tx) => {
+    const row = await tx.selectFrom('scheduling_blocks').selectAll().where('scheduling_block_id', '=', blockId).executeTakeFirstOrThrow();
+    const again = { ...row, visibility_periods_json: sameLengthJson(row.visibility_periods_json) };
+    if (replace) return void (await tx.replaceInto('scheduling_blocks').values(again).execute());
+    const links = await tx.selectFrom('schedule_scheduling_blocks').selectAll().where('scheduling_block_id', '=', blockId).execute();
+    await tx.deleteFrom('schedule_scheduling_blocks').where('scheduling_block_id', '=', blockId).execute();
+    await tx.deleteFrom('scheduling_blocks').where('scheduling_block_id', '=', blockId).execute();
+    await tx.insertInto('scheduling_blocks').values(again).execute();
+    await tx.insertInto('schedule_scheduling_blocks').values(links).execute();
+  });
+}
+
 async function applyEdit(store: Store, scheduleId: number, e: Edit): Promise<void> {
   const ids = await blockIdsOf(store, scheduleId);
   const blockId = ids[e.pick % ids.length];
+  if (e.kind === 'reinsert') return reinsertBlock(store, blockId, e.replace);
   if (e.kind === 'json' || e.kind === 'json-same-facts' || e.kind === 'json-same-length') {
     const row = await store.db.selectFrom('scheduling_blocks').select('visibility_periods_json').where('scheduling_block_id', '=', blockId).executeTakeFirstOrThrow();
-    if (e.kind === 'json-same-length') {
-      // The last digit of the first stop's fraction, one lower or higher: the same length, another digest and union.
-      const text = (row.visibility_periods_json ?? '[]').replace(/("stop":\d+\.\d*)(\d)/, (_, head: string, d: string) => head + (d === '0' ? '1' : String(Number(d) - 1)));
-      return setJson(store, blockId, text);
-    }
+    if (e.kind === 'json-same-length') return setJson(store, blockId, sameLengthJson(row.visibility_periods_json));
     const periods = JSON.parse(row.visibility_periods_json ?? '[]') as { start: number; stop: number }[];
     // Same periods in other text (key order, spaces): another digest, the same facts.
     if (e.kind === 'json-same-facts') await setJson(store, blockId, JSON.stringify(periods.map((p) => ({ stop: p.stop, start: p.start })), null, 1));

@@ -11,7 +11,7 @@ describe('SqliteStore', () => {
     await withStore(async (store) => {
       const again = await store.migrate();
       expect(again.applied).toEqual([]);
-      expect(again.alreadyApplied).toHaveLength(7);
+      expect(again.alreadyApplied).toHaveLength(8);
       await store.healthcheck();
     });
     expect(() => new SqliteStore({ path: '/nonexistent/dir/x.db' })).toThrow(TsiError);

@@ -1,21 +1,17 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { jsonBytesDigest, jsonTextDigest, storedFacts } from '../../sql/visibility-facts.js';
+import { factsKey, storedFacts } from '../../sql/visibility-facts.js';
 
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+describe('the key rule of visibility facts', () => {
+  const texts = ['', '[{"start": 1, "stop": 2}]', 'é€😀', '😀'.repeat(600_000)];
 
-describe('the digest rule of visibility facts', () => {
-  it('digests a text as the bytes the database stores, in chunks, never splitting a surrogate pair', () => {
-    // '😀' is a surrogate pair; placed so one straddles the 1 MiB chunk boundary.
-    const texts = ['', '[{"start": 1, "stop": 2}]', 'é€😀', 'x'.repeat((1 << 20) - 1) + '😀' + 'y'.repeat(10), '😀'.repeat(600_000)];
-    for (const text of texts) {
-      for (const encoding of ['utf8', 'utf16le'] as const) {
-        const bytes = Buffer.from(text, encoding);
-        const d = jsonTextDigest(text, encoding);
-        expect([d.digest.toString('hex'), d.length]).toEqual([sha256(bytes), bytes.length]);
-        expect(jsonBytesDigest(bytes).digest.equals(d.digest)).toBe(true);
-      }
-    }
+  it('SQL Server: the digest and length the server sent with the JSON, whatever the text', () => {
+    const key = { digest: Buffer.alloc(32, 7), length: 12 };
+    for (const text of texts) expect(factsKey(text, key, 'server-sha256')).toBe(key);
+    expect(() => factsKey('[]', undefined, 'server-sha256')).toThrow('without the digest its facts are stored with');
+  });
+
+  it('SQLite: no digest (the triggers keep facts current), the UTF-8 length', () => {
+    for (const text of texts) expect(factsKey(text, undefined, 'triggers')).toEqual({ digest: Buffer.alloc(0), length: Buffer.byteLength(text, 'utf8') });
   });
 
   it('reads stored facts only when the join found them', () => {

@@ -29,7 +29,9 @@ const sourceRow: fc.Arbitrary<SourceBlockRow> = fc.record({
   scheduledStopMjd: nullableNumber,
   // Full Unicode, lone surrogates included: UTF-8 would not keep those.
   visibilityJson: fc.option(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('\ud800', '\uFEFF[]', 'é')), { nil: null }),
-});
+  // The key SQL Server sends with a JSON to parse (absent on SQLite).
+  jsonKey: fc.record({ digest: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b)), length: fc.nat() }),
+}, { requiredKeys: ['blockId', 'raDeg', 'decDeg', 'priority', 'requestedDurationSec', 'minObservationSec', 'minAltDeg', 'maxAltDeg', 'minAzDeg', 'maxAzDeg', 'scheduledStartMjd', 'scheduledStopMjd', 'visibilityJson'] });
 
 describe('source chunks packed for a worker', () => {
   it('unpack to the rows that were packed', () => {

@@ -10,7 +10,7 @@ export const PIPELINE_OPTIONS: Command['options'] = {
   phases: { type: 'string', valueName: 'LIST', description: 'phases to compute: 1 per-block rows, 2 summaries, 3 time bins (default 1,2,3)' },
   bins: { type: 'string', valueName: 'N', description: `bins of the visibility histogram and heatmap axes (default ${DEFAULT_PIPELINE_CONFIG.nBins})` },
   'bin-seconds': { type: 'string', valueName: 'S', description: `width of the stored visibility time bins, a multiple of 60 (default ${DEFAULT_PIPELINE_CONFIG.binSeconds})` },
-  'no-reuse': { type: 'boolean', description: "parse every block's JSON: neither use nor store the visibility facts of unchanged blocks (same output)" },
+  'no-reuse': { type: 'boolean', description: "the full path: parse every block's JSON (neither use nor store the visibility facts of unchanged blocks) and rewrite every row, also unchanged minute bins (same output)" },
   'batch-rows': { type: 'string', valueName: 'N', description: `rows per insert batch (default ${DEFAULT_PIPELINE_CONFIG.batchRows})` },
   threads: { type: 'string', valueName: 'N', description: `threads per populate: 1 runs on the main thread; N > 1 adds N-1 worker threads that parse and accumulate, same results (default here ${DEFAULT_PIPELINE_CONFIG.threads}: 1 on 2 cores or fewer, else the cores minus one, at most ${MAX_DEFAULT_THREADS})` },
 };
@@ -35,7 +35,7 @@ export const populateCommand: Command = {
   details: [
     "The old analytics of the selected phases are replaced atomically: readers see the old rows or the new ones, and any failure leaves the old ones untouched.",
     'Bad visibility JSON fails the schedule with an error naming the block (exit 1) unless --lenient.',
-    "Blocks whose visibility JSON is unchanged since any schedule's populate (same SHA-256 digest and length) reuse the facts computed then instead of parsing it again; the output is the same as --no-reuse, which parses every block.",
+    "Blocks whose visibility JSON is unchanged since any schedule's populate reuse the facts computed then instead of parsing it again (SQLite knows it from triggers that drop a block's facts when its JSON changes; SQL Server compares the JSON's SHA-256 digest and length on the server), and time bins that come out identical to the stored ones (same digest) are left in place; the output is the same as --no-reuse, which parses every block and rewrites every row.",
     'Exit codes: 0 done, 1 failed (nothing changed), 2 bad arguments.',
   ].join('\n'),
   options: {
