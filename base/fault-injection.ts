@@ -9,7 +9,7 @@
  * (`onFaultPoint`), e.g. to commit a change from another connection at an
  * exact moment. Without either, a point costs one lookup in an empty map.
  */
-export type FaultPointName = 'before-first-write' | 'after-batch' | 'before-commit' | 'after-commit' | 'worker-chunk' | 'computed';
+export type FaultPointName = 'before-first-write' | 'after-batch' | 'before-commit' | 'after-commit' | 'worker-chunk' | 'source-open' | 'computed';
 
 function parse(spec: string | undefined): ((name: FaultPointName) => void) | undefined {
   if (!spec) return undefined;

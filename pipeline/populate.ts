@@ -109,8 +109,13 @@ export async function populateSchedule(
     snapshot = await store.openSource(scheduleId, { reuseFacts: config.reuse });
     slog.debug({ stage: 'source', blocks: snapshot.blockCount }, 'source snapshot open');
     if (snapshot.reuseRefused !== null) slog.warn({ stage: 'source' }, snapshot.reuseRefused);
+    faultPoint('source-open');
     if (tx === undefined && snapshot.blockCount <= COMPUTE_FIRST_MAX_BLOCKS) buffer = new BufferedWrites();
     else tx ??= await store.beginAnalyticsReplace(scheduleId, phases, replace);
+    // A large compute-first schedule takes the write lock after its snapshot: if a block's JSON changed in
+    // between, facts computed from the snapshot may be of the old JSON, so none are stored. (Taken first, the
+    // lock keeps the two counts equal; with a buffer the check comes once the lock is taken, below.)
+    const factsCurrent = tx === undefined || tx.jsonChangeCount === snapshot.jsonChangeCount;
     const out: WriteTx = buffer ?? tx!;
     const phase2 = phases.includes(2) ? createPhase2Accumulator({ nBins: config.nBins }) : undefined;
     const phase3 = phases.includes(3) ? createMinuteBinAccumulator({ binSeconds: config.binSeconds }) : undefined;
@@ -123,7 +128,7 @@ export async function populateSchedule(
       writeRanges: phases.includes(3),
       recordFacts: phase2 !== undefined,
       binSeconds: phase3 ? config.binSeconds : null,
-      factsRule: config.reuse && snapshot.reuseRefused === null ? store.capabilities.factsKey : null,
+      factsRule: config.reuse && snapshot.reuseRefused === null && factsCurrent ? store.capabilities.factsKey : null,
       batchRows: config.batchRows,
     };
     const invalid = config.threads === 1 || snapshot.blockCount < config.threadsMinBlocks

@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { onFaultPoint } from '../../base/fault-injection.js';
 import { silentLogger } from '../../base/logger.js';
-import { populateSchedule } from '../../pipeline/populate.js';
+import { COMPUTE_FIRST_MAX_BLOCKS, populateSchedule } from '../../pipeline/populate.js';
 import type { SqliteStore } from '../../sql/sqlite/sqlite-store.js';
 import { analyticsDigests } from '../faults/crash-harness.js';
 import { insertSchedule, periodsJson, withStore } from '../helpers.js';
@@ -106,21 +106,26 @@ describe('SQLite facts triggers', () => {
     });
   });
 
-  it('a populate computing before the write lock stores no facts when a block\'s JSON changed after its snapshot', async () => {
+  // Small: computed and buffered, then the lock ('computed'). Over COMPUTE_FIRST_MAX_BLOCKS: the lock is
+  // taken after the snapshot and the blocks stream under it ('source-open').
+  it.each([
+    { blocks: 2, at: 'computed' as const },
+    { blocks: COMPUTE_FIRST_MAX_BLOCKS + 1, at: 'source-open' as const },
+  ])('a populate computing before the write lock stores no facts when a block\'s JSON changed after its snapshot ($blocks blocks, edit at $at)', async ({ blocks, at }) => {
     await withStore(async (store, path) => {
-      const { scheduleId, blockIds } = await insertSchedule(store, [{ json: A }, { json: A }]);
-      // After the compute, before the write lock: another connection commits an edit of a block that has no facts yet.
-      const off = onFaultPoint('computed', () => onFile(path, 'UPDATE scheduling_blocks SET visibility_periods_json = ? WHERE scheduling_block_id = ?', B, blockIds[1]));
+      const { scheduleId, blockIds } = await insertSchedule(store, Array.from({ length: blocks }, () => ({ json: A })));
+      // Before the write lock: another connection commits an edit of a block that has no facts yet.
+      const off = onFaultPoint(at, () => onFile(path, 'UPDATE scheduling_blocks SET visibility_periods_json = ? WHERE scheduling_block_id = ?', B, blockIds[1]));
       try {
         const run = await populateSchedule(store, scheduleId, {}, silentLogger, { computeBeforeWriteLock: true });
-        expect(run.parsedBlocks).toBe(2);
+        expect(run.parsedBlocks).toBe(blocks);
       } finally {
         off();
       }
       // Its analytics are those of its snapshot; it stored no fact that could be of the old JSON.
       expect(await factIds(store)).toEqual([]);
       expect(await reusedAndEqual(store, scheduleId, { computeBeforeWriteLock: true })).toBe(0);
-      expect(await reusedAndEqual(store, scheduleId, { computeBeforeWriteLock: true })).toBe(2);
+      expect(await reusedAndEqual(store, scheduleId, { computeBeforeWriteLock: true })).toBe(blocks);
     });
   });
 });
