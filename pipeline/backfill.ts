@@ -8,7 +8,8 @@ import type { Phase } from '../sql/table-specs.js';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './config.js';
 import { ParameterError, UnknownScheduleError } from '../base/errors.js';
 import { silentLogger, type Logger } from '../base/logger.js';
-import { populateSchedule, validatePipelineConfig, type PopulateHow } from './populate.js';
+import { populateSchedule, validatePipelineConfig, type PopulateHow, type PopulateSummary } from './populate.js';
+import { PopulateWorkerPool } from './populate-worker-pool.js';
 import { now } from '../base/run-metrics.js';
 
 /**
@@ -26,9 +27,11 @@ export interface BackfillOptions {
   mode?: BackfillMode;
   /**
    * Schedules populated at once. Past the store's writers (SQLite has one),
-   * schedules of up to COMPUTE_FIRST_MAX_BLOCKS blocks are computed before
-   * the write lock and written in a burst, so their computing overlaps.
-   * Each populate also uses `pipeline.threads` threads.
+   * each populate runs whole in one of `concurrency` worker threads with its
+   * own connections, and schedules of up to COMPUTE_FIRST_MAX_BLOCKS blocks
+   * are computed before the write lock and written in a burst, so their
+   * computing overlaps on as many cores. Each populate also uses
+   * `pipeline.threads` threads.
    * @default store.capabilities.maxConcurrentWrites (1 on SQLite, which has one writer)
    */
   concurrency?: number;
@@ -214,13 +217,18 @@ export async function backfill(store: Store, options: BackfillOptions = {}): Pro
     }
   };
 
+  // One writer: whole populates go to worker threads, so schedules compute on several cores while their writes take turns.
+  const reopen = how.computeBeforeWriteLock && selected.length > 0 ? store.reopenSpec() : null;
+  const pool = reopen === null ? undefined : new PopulateWorkerPool({ store: reopen, config, how, logLevel: log.level }, Math.min(concurrency, selected.length), log);
+  const populate = (scheduleId: number): Promise<PopulateSummary> => pool?.populate(scheduleId) ?? populateSchedule(store, scheduleId, config, log, how);
+
   const backfillOne = async (scheduleId: number): Promise<void> => {
     const slog = log.child({ scheduleId });
     try {
       if (!(await claim(scheduleId))) return skip(scheduleId, SKIP_HELD, slog);
       try {
         if (!(await stillNeeded(scheduleId))) return skip(scheduleId, SKIP_DONE_ELSEWHERE, slog);
-        const summary = await populateSchedule(store, scheduleId, config, log, how);
+        const summary = await populate(scheduleId);
         done.push(scheduleId);
         blocks += summary.blocks;
         reusedBlocks += summary.reusedBlocks;
@@ -241,7 +249,11 @@ export async function backfill(store: Store, options: BackfillOptions = {}): Pro
   };
 
   progress();
-  await pLimit(concurrency).map(selected, backfillOne);
+  try {
+    await pLimit(concurrency).map(selected, backfillOne);
+  } finally {
+    await pool?.close();
+  }
 
   const byId = (a: { scheduleId: number }, b: { scheduleId: number }) => a.scheduleId - b.scheduleId;
   return {

@@ -25,6 +25,7 @@ import type {
   SourceSnapshot,
   Store,
   StoreCapabilities,
+  StoreReopenSpec,
   WriteTx,
 } from '../store.js';
 import { ANALYTICS_RUNS, PHASE_TABLES, keptRun, type Phase, type RowBatch, type TableSpec } from '../table-specs.js';
@@ -478,6 +479,10 @@ export class SqliteStore implements Store {
     await this.#serialized(async () => {
       this.#writer.prepare('DELETE FROM schedule_etl_locks WHERE schedule_id = ? AND owner = ?').run(scheduleId, owner);
     });
+  }
+
+  reopenSpec(): StoreReopenSpec {
+    return { dialect: 'sqlite', config: { ...this.#config, create: false } };
   }
 
   async close(): Promise<void> {

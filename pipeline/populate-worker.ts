@@ -1,0 +1,33 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { relayingLogger } from '../base/log-relay.js';
+import { reopenStore } from '../sql/create-store.js';
+import { describeFailure } from '../stages/parallel/worker-failure.js';
+import { populateSchedule } from './populate.js';
+import type { FromPopulateWorker, PopulateWorkerSetup, ToPopulateWorker } from './populate-worker-messages.js';
+
+/*
+ * A worker thread of a backfill: opens its own store on the backfill's
+ * database and populates the schedules the main thread sends, one at a
+ * time, answering each with its summary or its failure. Its logs go to the
+ * main thread's logger.
+ */
+
+const setup = workerData as PopulateWorkerSetup;
+const port = parentPort!;
+const send = (message: FromPopulateWorker) => port.postMessage(message);
+const log = relayingLogger(setup.logLevel, (line) => send({ type: 'log', line }));
+const store = reopenStore(setup.store);
+
+port.on('message', async (message: ToPopulateWorker) => {
+  if (message.type === 'close') {
+    await store.close();
+    // Nothing else keeps the thread alive: it exits by itself.
+    port.close();
+    return;
+  }
+  try {
+    send({ type: 'done', summary: await populateSchedule(store, message.scheduleId, setup.config, log, setup.how) });
+  } catch (error) {
+    send({ type: 'failed', failure: describeFailure(error, null) });
+  }
+});
