@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { relayLogLine } from '../base/log-relay.js';
 import type { Logger } from '../base/logger.js';
 import { workerScript } from '../base/worker-script.js';
+import { releaseWritesOf } from '../sql/create-store.js';
 import { failureError } from '../stages/parallel/worker-failure.js';
 import type { PopulateSummary } from './populate.js';
 import type { FromPopulateWorker, PopulateWorkerSetup, ToPopulateWorker } from './populate-worker-messages.js';
@@ -31,9 +32,12 @@ class PopulateWorker {
       else pending?.reject(failureError(message.failure));
     });
     this.#worker.on('error', (error) => (this.#thrown = error));
+    const { threadId } = this.#worker;
     this.#exited = new Promise((resolve) => {
       this.#worker.once('exit', (code) => {
         this.#alive = false;
+        // Its connections closed with it, so SQLite's lock is free; this process's write turn must be too.
+        releaseWritesOf(setup.store, threadId);
         const pending = this.#pending;
         this.#pending = undefined;
         pending?.reject(this.#died(pending.scheduleId, code));

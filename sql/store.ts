@@ -61,7 +61,7 @@ export interface StoreCapabilities {
  */
 export interface StoreReopenSpec {
   dialect: 'sqlite';
-  config: SqliteStoreConfig;
+  config: SqliteStoreConfig & { writeTurn: SharedArrayBuffer };
 }
 
 /** A snapshot of one schedule's source, taken before streaming starts. */

@@ -30,6 +30,7 @@ import type {
 } from '../store.js';
 import { ANALYTICS_RUNS, PHASE_TABLES, keptRun, type Phase, type RowBatch, type TableSpec } from '../table-specs.js';
 import { SQLITE_DEFAULTS, type SqliteStoreConfig } from './sqlite-store-config.js';
+import { WriteTurn } from './write-turn.js';
 
 type Connection = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
@@ -83,7 +84,8 @@ const SQLITE_MAX_PARAMETERS = 32_766;
  * transaction), and one writer. WAL lets readers see the last committed
  * analytics while a populate writes, and SQLite's single write lock (BEGIN
  * IMMEDIATE, waiting up to busyTimeoutMs) serializes populates across
- * processes; inside this process a promise queue serializes them.
+ * processes; inside this process a promise queue serializes them, and a
+ * write turn shared with this database's stores in other threads.
  */
 export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities;
@@ -91,6 +93,7 @@ export class SqliteStore implements Store {
   readonly description: string;
 
   readonly #config: Required<SqliteStoreConfig>;
+  readonly #turn: WriteTurn;
   readonly #reader: Connection;
   readonly #writer: Connection;
   readonly #inserts: InsertStatementCache;
@@ -99,7 +102,8 @@ export class SqliteStore implements Store {
   #closed = false;
 
   constructor(config: SqliteStoreConfig) {
-    this.#config = { ...SQLITE_DEFAULTS, ...config };
+    this.#turn = new WriteTurn(config.writeTurn);
+    this.#config = { ...SQLITE_DEFAULTS, ...config, writeTurn: this.#turn.buffer };
     this.description = `sqlite:${config.path}`;
     if (!this.#config.create && !existsSync(config.path)) {
       throw new TsiError(`database file ${config.path} does not exist (create it with \`tsi-etl migrate --db ${config.path}\`, or check --db)`);
@@ -274,9 +278,16 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Runs `fn` when every earlier write of this process has finished. */
+  /** Runs `fn` when every earlier write of this store has finished and this thread has the write turn. */
   #serialized<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#writeQueue.then(fn);
+    const run = this.#writeQueue.then(async () => {
+      await this.#turn.acquire();
+      try {
+        return await fn();
+      } finally {
+        this.#turn.release();
+      }
+    });
     this.#writeQueue = run.then(
       () => undefined,
       () => undefined,
@@ -284,13 +295,18 @@ export class SqliteStore implements Store {
     return run;
   }
 
-  /** Acquires this process's write turn, then SQLite's write lock; returns the release. */
+  /** Acquires this store's turn, this thread's write turn, then SQLite's write lock; returns the release. */
   async #beginWrite(): Promise<() => void> {
-    let release!: () => void;
-    const turn = new Promise<void>((resolve) => (release = resolve));
+    let releaseQueue!: () => void;
+    const turn = new Promise<void>((resolve) => (releaseQueue = resolve));
     const previous = this.#writeQueue;
     this.#writeQueue = previous.then(() => turn);
     await previous;
+    await this.#turn.acquire();
+    const release = () => {
+      this.#turn.release();
+      releaseQueue();
+    };
     try {
       this.#writer.exec('BEGIN IMMEDIATE');
     } catch (error) {
