@@ -78,8 +78,8 @@ class PopulateWorker {
   #died(scheduleId: number, code: number): Error {
     const how = this.#thrown ? `threw: ${this.#thrown.message}` : `exited with code ${code}`;
     return new Error(
-      `schedule ${scheduleId}: backfill worker thread ${this.index} ${how} while populating it; its populate was rolled back ` +
-      '(run the backfill again; with --concurrency 1 it runs without worker threads)',
+      `schedule ${scheduleId}: backfill worker thread ${this.index} ${how} before finishing it; the schedule keeps its previous analytics ` +
+      'unless the thread had committed (run the backfill again; with --concurrency 1 it runs without worker threads)',
     );
   }
 }

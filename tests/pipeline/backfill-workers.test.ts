@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { backfill, type BackfillReport } from '../../pipeline/backfill.js';
@@ -6,7 +5,7 @@ import { loadGeneratedSchedule } from '../../pipeline/load-schedule.js';
 import { loadVariantSchedule } from '../../pipeline/variant-schedule.js';
 import type { Store } from '../../sql/store.js';
 import { analyticsDigests, rowsDigest } from '../faults/crash-harness.js';
-import { withStore } from '../helpers.js';
+import { osThreads, withStore } from '../helpers.js';
 
 /*
  * A backfill on SQLite with concurrency > 1 runs whole populates in worker
@@ -14,11 +13,6 @@ import { withStore } from '../helpers.js';
  * one-thread backfill writes, table by table, with reuse of visibility facts
  * on and off; its logs reach the backfill's logger; no thread outlives it.
  */
-
-/** OS threads of this process (Linux): worker threads show here while they run. */
-export function osThreads(): number {
-  return Number(/^Threads:\s+(\d+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
-}
 
 /** Three generated schedules and two variants of the first (they share its blocks, so reuse has something to reuse). */
 async function loadPool(store: Store): Promise<number[]> {
