@@ -143,6 +143,13 @@ async function needsWork(store: Store, mode: BackfillMode, scheduleId: number, r
  * one another worker completed after this backfill selected it is skipped
  * too. A schedule's failure is recorded and the others go on.
  *
+ * On a store with one writer (SQLite) and a concurrency above it, whole
+ * populates run in `concurrency` worker threads (started here, ended before
+ * this returns), each on its own connections, so schedules compute on
+ * several cores while SQLite's write lock takes their writes in turn. This
+ * thread keeps choosing, claiming, reporting and logging; a populate that
+ * fails in a worker fails its schedule with the error it would have thrown here.
+ *
  * Throws ParameterError for a bad concurrency or pipeline config, before any work.
  */
 export async function backfill(store: Store, options: BackfillOptions = {}): Promise<BackfillReport> {
