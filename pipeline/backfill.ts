@@ -9,7 +9,7 @@ import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './config.js';
 import { ParameterError, UnknownScheduleError } from '../base/errors.js';
 import { silentLogger, type Logger } from '../base/logger.js';
 import { populateSchedule, validatePipelineConfig, type PopulateHow, type PopulateSummary } from './populate.js';
-import { PopulateWorkerPool } from './populate-worker-pool.js';
+import { PopulateWorkerPool, SCHEDULES_PER_WORKER } from './populate-worker-pool.js';
 import { now } from '../base/run-metrics.js';
 
 /**
@@ -257,7 +257,8 @@ export async function backfill(store: Store, options: BackfillOptions = {}): Pro
 
   progress();
   try {
-    await pLimit(concurrency).map(selected, backfillOne);
+    // Workers are sent their next schedule ahead (claimed, then waiting in the worker): still `concurrency` populates at once.
+    await pLimit(pool ? concurrency * SCHEDULES_PER_WORKER : concurrency).map(selected, backfillOne);
   } finally {
     await pool?.close();
   }

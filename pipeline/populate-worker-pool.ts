@@ -15,17 +15,28 @@ import type { FromPopulateWorker, PopulateWorkerSetup, ToPopulateWorker } from '
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
+/**
+ * Schedules a worker holds: the one it populates and the next, so it starts
+ * that one the moment it finishes instead of waiting for this thread to
+ * answer, claim and send (a round trip that also waits for the write turn).
+ */
+export const SCHEDULES_PER_WORKER = 2;
+
+/** A schedule sent to a worker that died before starting it: it goes to another worker. */
+class NotStarted extends Error {}
+
 interface Pending {
   scheduleId: number;
   resolve(summary: PopulateSummary): void;
   reject(error: Error): void;
 }
 
-/** One worker thread that populates one schedule at a time. */
+/** One worker thread; it populates the schedules it is sent one at a time, in order. */
 class PopulateWorker {
   readonly #worker: Worker;
   readonly #exited: Promise<void>;
-  #pending: Pending | undefined;
+  /** Oldest first: the head is the schedule being populated. */
+  readonly #pending: Pending[] = [];
   #alive = true;
   /** The uncaught error that ended the worker, if one did. */
   #thrown: Error | undefined;
@@ -34,8 +45,7 @@ class PopulateWorker {
     this.#worker = new Worker(workerScript('pipeline/populate-worker.js'), { workerData: setup, resourceLimits: WORKER_LIMITS });
     this.#worker.on('message', (message: FromPopulateWorker) => {
       if (message.type === 'log') return relayLogLine(log, message.line);
-      const pending = this.#pending;
-      this.#pending = undefined;
+      const pending = this.#pending.shift();
       if (message.type === 'done') pending?.resolve(message.summary);
       else pending?.reject(failureError(message.failure));
     });
@@ -46,9 +56,9 @@ class PopulateWorker {
         this.#alive = false;
         // Its connections closed with it, so SQLite's lock is free; this process's write turn must be too.
         releaseWritesOf(setup.store, threadId);
-        const pending = this.#pending;
-        this.#pending = undefined;
-        pending?.reject(this.#died(pending.scheduleId, code));
+        const [current, ...waiting] = this.#pending.splice(0);
+        current?.reject(this.#died(current.scheduleId, code));
+        for (const w of waiting) w.reject(new NotStarted());
         resolve();
       });
     });
@@ -59,9 +69,14 @@ class PopulateWorker {
     return this.#alive;
   }
 
+  /** Schedules sent and not answered yet. */
+  get load(): number {
+    return this.#pending.length;
+  }
+
   populate(scheduleId: number): Promise<PopulateSummary> {
     return new Promise((resolve, reject) => {
-      this.#pending = { scheduleId, resolve, reject };
+      this.#pending.push({ scheduleId, resolve, reject });
       this.#send({ type: 'populate', scheduleId });
     });
   }
@@ -74,7 +89,7 @@ class PopulateWorker {
    */
   async close(): Promise<void> {
     if (!this.#alive) return;
-    if (this.#pending === undefined) this.#send({ type: 'close' });
+    if (this.#pending.length === 0) this.#send({ type: 'close' });
     else await this.#worker.terminate();
     await this.#exited;
   }
@@ -93,53 +108,53 @@ class PopulateWorker {
 }
 
 /**
- * Whole populates in worker threads, each with its own connections to the
- * database: a backfill on a one-writer store computes `size` schedules at
- * once while SQLite's write lock takes their writes in turn. The threads
- * start with the pool and live until `close()`, which must be called in a
- * `finally`: no thread outlives the backfill. A thread that dies fails its
- * schedule and is replaced for the next one.
+ * Whole populates in `size` worker threads, each with its own connections to
+ * the database: a backfill on a one-writer store computes `size` schedules
+ * at once while SQLite's write lock takes their writes in turn. Callers may
+ * have up to `size × SCHEDULES_PER_WORKER` schedules in the pool; each goes
+ * to the live worker holding the fewest. The threads start with the pool
+ * and live until `close()`, which must be called in a `finally`: no thread
+ * outlives the backfill. A thread that dies fails the schedule it was
+ * populating; the ones it held but had not started go to the others, and a
+ * new thread takes its place.
  */
 export class PopulateWorkerPool {
   readonly #setup: PopulateWorkerSetup;
   readonly #log: Logger;
-  readonly #idle: PopulateWorker[] = [];
-  readonly #all = new Set<PopulateWorker>();
+  readonly #size: number;
+  readonly #workers: PopulateWorker[] = [];
   #started = 0;
 
   constructor(setup: PopulateWorkerSetup, size: number, log: Logger) {
     this.#setup = setup;
     this.#log = log;
-    for (let i = 0; i < size; i++) this.#idle.push(this.#start());
+    this.#size = size;
+    for (let i = 0; i < size; i++) this.#workers.push(this.#start());
   }
 
-  /**
-   * Populates one schedule on an idle thread (a new one when none is idle:
-   * callers run at most `size` at once, so that happens only after a thread died).
-   */
   async populate(scheduleId: number): Promise<PopulateSummary> {
-    let worker = this.#idle.pop();
-    // A thread that died while idle is dropped here.
-    while (worker !== undefined && !worker.alive) {
-      this.#all.delete(worker);
-      worker = this.#idle.pop();
-    }
-    worker ??= this.#start();
-    try {
-      return await worker.populate(scheduleId);
-    } finally {
-      if (worker.alive) this.#idle.push(worker);
-      else this.#all.delete(worker);
+    for (;;) {
+      try {
+        return await this.#leastLoaded().populate(scheduleId);
+      } catch (error) {
+        if (!(error instanceof NotStarted)) throw error;
+      }
     }
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.#all].map((w) => w.close()));
+    await Promise.all(this.#workers.map((w) => w.close()));
+  }
+
+  /** The live worker holding the fewest schedules; dead ones are replaced first. */
+  #leastLoaded(): PopulateWorker {
+    for (let i = 0; i < this.#size; i++) {
+      if (!this.#workers[i].alive) this.#workers[i] = this.#start();
+    }
+    return this.#workers.reduce((best, w) => (w.load < best.load ? w : best));
   }
 
   #start(): PopulateWorker {
-    const worker = new PopulateWorker(this.#setup, ++this.#started, this.#log);
-    this.#all.add(worker);
-    return worker;
+    return new PopulateWorker(this.#setup, ++this.#started, this.#log);
   }
 }

@@ -8,7 +8,7 @@ import type { FromPopulateWorker, PopulateWorkerSetup, ToPopulateWorker } from '
 /*
  * A worker thread of a backfill: opens its own store on the backfill's
  * database and populates the schedules the main thread sends, one at a
- * time, answering each with its summary or its failure. Its logs go to the
+ * time in the order sent, answering each with its summary or its failure. Its logs go to the
  * main thread's logger.
  */
 
@@ -18,16 +18,23 @@ const send = (message: FromPopulateWorker) => port.postMessage(message);
 const log = relayingLogger(setup.logLevel, (line) => send({ type: 'log', line }));
 const store = reopenStore(setup.store);
 
-port.on('message', async (message: ToPopulateWorker) => {
-  if (message.type === 'close') {
-    await store.close();
-    // Nothing else keeps the thread alive: it exits by itself.
-    port.close();
-    return;
-  }
+/** Populates one schedule and answers; never throws. */
+async function populate(scheduleId: number): Promise<void> {
   try {
-    send({ type: 'done', summary: await populateSchedule(store, message.scheduleId, setup.config, log, setup.how) });
+    send({ type: 'done', summary: await populateSchedule(store, scheduleId, setup.config, log, setup.how) });
   } catch (error) {
     send({ type: 'failed', failure: describeFailure(error, null) });
   }
+}
+
+async function close(): Promise<void> {
+  await store.close();
+  // Nothing else keeps the thread alive: it exits by itself.
+  port.close();
+}
+
+// The main thread sends the next schedule before this one is done: messages wait their turn.
+let turn = Promise.resolve();
+port.on('message', (message: ToPopulateWorker) => {
+  turn = turn.then(() => (message.type === 'close' ? close() : populate(message.scheduleId)));
 });
