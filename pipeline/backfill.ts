@@ -225,8 +225,10 @@ export async function backfill(store: Store, options: BackfillOptions = {}): Pro
   };
 
   // One writer: whole populates go to worker threads, so schedules compute on several cores while their writes take turns.
-  const reopen = how.computeBeforeWriteLock && selected.length > 0 ? store.reopenSpec() : null;
-  const pool = reopen === null ? undefined : new PopulateWorkerPool({ store: reopen, config, how, logLevel: log.level }, Math.min(concurrency, selected.length), log);
+  // A single schedule gains nothing from a worker and would pay its start.
+  const workers = Math.min(concurrency, selected.length);
+  const reopen = how.computeBeforeWriteLock && workers > 1 ? store.reopenSpec() : null;
+  const pool = reopen === null ? undefined : new PopulateWorkerPool({ store: reopen, config, how, logLevel: log.level }, workers, log);
   const populate = (scheduleId: number): Promise<PopulateSummary> => pool?.populate(scheduleId) ?? populateSchedule(store, scheduleId, config, log, how);
 
   const backfillOne = async (scheduleId: number): Promise<void> => {

@@ -71,6 +71,17 @@ describe('backfill in worker threads (SQLite, concurrency > 1)', () => {
     }
   });
 
+  it('populates a single selected schedule on this thread: a worker would only add its start', async () => {
+    await withStore(async (store) => {
+      const ids = await loadPool(store);
+      const before = osThreads();
+      let most = before;
+      const report = await backfill(store, { concurrency: 2, scheduleIds: [ids[2]], onProgress: () => (most = Math.max(most, osThreads())) });
+      expect(report.done).toEqual([ids[2]]);
+      expect(most).toBe(before);
+    });
+  });
+
   it('relays a worker\'s warnings with their fields: lenient mode\'s bad blocks', async () => {
     await withStore(async (store) => {
       const ids = await loadPool(store);
