@@ -27,8 +27,8 @@ export interface BackfillOptions {
   mode?: BackfillMode;
   /**
    * Schedules populated at once. Past the store's writers (SQLite has one),
-   * each populate runs whole in one of `concurrency` worker threads with its
-   * own connections, and schedules of up to COMPUTE_FIRST_MAX_BLOCKS blocks
+   * each populate runs whole in one of up to `concurrency` worker threads
+   * with its own connections, and schedules of up to COMPUTE_FIRST_MAX_BLOCKS blocks
    * are computed before the write lock and written in a burst, so their
    * computing overlaps on as many cores. Each populate also uses
    * `pipeline.threads` threads.
@@ -144,8 +144,8 @@ async function needsWork(store: Store, mode: BackfillMode, scheduleId: number, r
  * too. A schedule's failure is recorded and the others go on.
  *
  * On a store with one writer (SQLite) and a concurrency above it, whole
- * populates run in `concurrency` worker threads (started here, ended before
- * this returns), each on its own connections, so schedules compute on
+ * populates run in up to `concurrency` worker threads (started here, ended
+ * before this returns), each on its own connections, so schedules compute on
  * several cores while SQLite's write lock takes their writes in turn. This
  * thread keeps choosing, claiming, reporting and logging; a populate that
  * fails in a worker fails its schedule with the error it would have thrown here.

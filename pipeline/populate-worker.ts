@@ -8,8 +8,8 @@ import type { FromPopulateWorker, PopulateWorkerSetup, ToPopulateWorker } from '
 /*
  * A worker thread of a backfill: opens its own store on the backfill's
  * database and populates the schedules the main thread sends, one at a
- * time in the order sent, answering each with its summary or its failure. Its logs go to the
- * main thread's logger.
+ * time in the order sent, answering each with its summary or its failure.
+ * Its logs go to the main thread's logger.
  */
 
 const setup = workerData as PopulateWorkerSetup;
@@ -34,7 +34,7 @@ async function close(): Promise<void> {
 }
 
 // The main thread sends the next schedule before this one is done: messages wait their turn.
-let turn = Promise.resolve();
+let queue = Promise.resolve();
 port.on('message', (message: ToPopulateWorker) => {
-  turn = turn.then(() => (message.type === 'close' ? close() : populate(message.scheduleId)));
+  queue = queue.then(() => (message.type === 'close' ? close() : populate(message.scheduleId)));
 });

@@ -278,7 +278,7 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Runs `fn` when every earlier write of this store has finished and this thread has the write turn. */
+  /** Runs `fn` when every earlier write of this store has finished, holding the write turn. */
   #serialized<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.#writeQueue.then(async () => {
       await this.#turn.acquire();
@@ -295,12 +295,12 @@ export class SqliteStore implements Store {
     return run;
   }
 
-  /** Acquires this store's turn, this thread's write turn, then SQLite's write lock; returns the release. */
+  /** Waits for this store's earlier writes, then takes the write turn (shared with this database's stores in other threads) and SQLite's write lock; returns the release. */
   async #beginWrite(): Promise<() => void> {
     let releaseQueue!: () => void;
-    const turn = new Promise<void>((resolve) => (releaseQueue = resolve));
+    const finished = new Promise<void>((resolve) => (releaseQueue = resolve));
     const previous = this.#writeQueue;
-    this.#writeQueue = previous.then(() => turn);
+    this.#writeQueue = previous.then(() => finished);
     await previous;
     await this.#turn.acquire();
     const release = () => {
