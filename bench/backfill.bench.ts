@@ -12,6 +12,7 @@
  * Run: npm run build && node dist/bench/backfill.bench.js [repeats] [--no-reuse]
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { sql } from 'kysely';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,6 +20,7 @@ import { backfill } from '../pipeline/backfill.js';
 import { loadGeneratedSchedule } from '../pipeline/load-schedule.js';
 import { SqliteStore } from '../sql/sqlite/sqlite-store.js';
 import { runScenario } from './child-process.js';
+import { removeDatabase } from './fixtures.js';
 import { spread } from './stats.js';
 
 /** One concurrency's row: medians (and range) over the runs. Flat, so the bench report prints it as a table. */
@@ -74,8 +76,9 @@ export async function measureBackfill(concurrencies: number[], schedules: number
     try {
       await store.migrate();
       for (let seed = 1; seed <= schedules; seed++) await loadGeneratedSchedule(store, { blocks: blocksEach, days, seed });
+      // The WAL goes into the file, so copying the .db alone copies everything (as bench/fixtures.ts does).
+      await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(store.db);
     } finally {
-      // The last connection's close checkpoints the WAL into the file, so copying the .db copies everything.
       await store.close();
     }
     const copy = join(dir, 'run.db');
@@ -83,7 +86,7 @@ export async function measureBackfill(concurrencies: number[], schedules: number
     for (let r = 0; r < repeats; r++) {
       for (const concurrency of concurrencies) {
         process.stderr.write(`[bench] backfill: ${schedules} × ${blocksEach} blocks, --concurrency ${concurrency}, run ${r + 1}/${repeats}\n`);
-        for (const suffix of ['-wal', '-shm']) rmSync(copy + suffix, { force: true });
+        removeDatabase(copy);
         copyFileSync(template, copy);
         const run = await runScenario<BackfillOnce>('external', { module: 'backfill.bench.js', exportName: 'backfillOnce', params: [copy, concurrency, reuse] });
         if (run.result.done !== schedules) throw new Error(`concurrency ${concurrency}: ${run.result.done} of ${schedules} schedules done`);
