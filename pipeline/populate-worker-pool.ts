@@ -121,14 +121,12 @@ class PopulateWorker {
 export class PopulateWorkerPool {
   readonly #setup: PopulateWorkerSetup;
   readonly #log: Logger;
-  readonly #size: number;
   readonly #workers: PopulateWorker[] = [];
   #started = 0;
 
   constructor(setup: PopulateWorkerSetup, size: number, log: Logger) {
     this.#setup = setup;
     this.#log = log;
-    this.#size = size;
     for (let i = 0; i < size; i++) this.#workers.push(this.#start());
   }
 
@@ -148,9 +146,9 @@ export class PopulateWorkerPool {
 
   /** The live worker holding the fewest schedules; dead ones are replaced first. */
   #leastLoaded(): PopulateWorker {
-    for (let i = 0; i < this.#size; i++) {
-      if (!this.#workers[i].alive) this.#workers[i] = this.#start();
-    }
+    this.#workers.forEach((w, i) => {
+      if (!w.alive) this.#workers[i] = this.#start();
+    });
     return this.#workers.reduce((best, w) => (w.load < best.load ? w : best));
   }
 
