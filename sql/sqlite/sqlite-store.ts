@@ -506,6 +506,8 @@ export class SqliteStore implements Store {
     this.#closed = true;
     await this.#writeQueue;
     await this.db.destroy();
+    // kysely closes the reader only if it ran a query through it: a store that only wrote (or a worker's) kept it open.
+    if (this.#reader.open) this.#reader.close();
     this.#writer.close();
   }
 }
