@@ -60,7 +60,7 @@ const PLANS: Record<BenchMode, Plan> = {
  * a missing one is reported on stderr and leaves no trace in the report.
  */
 const EXTERNAL: readonly { name: string; module: string; exportName: string; params: Record<BenchMode, unknown[]> }[] = [
-  { name: 'backfill', module: 'backfill.bench.js', exportName: 'measureBackfill', params: { quick: [[1, 2], 20, 500], full: [[1, 2, 4], 100, 1000] } },
+  { name: 'backfill', module: 'backfill.bench.js', exportName: 'measureBackfill', params: { quick: [[1, 2], 20, 2000, 30, 1], full: [[1, 2, 4], 20, 2000, 30, 3] } },
   { name: 'import', module: 'import.bench.js', exportName: 'measureImport', params: { quick: [2_000, 30], full: [10_000, 183] } },
   { name: 'compare', module: 'compare.bench.js', exportName: 'measureCompare', params: { quick: [10_000, 183, 3], full: [10_000, 183, 5] } },
   { name: 'report', module: 'report.bench.js', exportName: 'measureReport', params: { quick: [10_000, 183], full: [10_000, 183] } },

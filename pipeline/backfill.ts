@@ -8,7 +8,8 @@ import type { Phase } from '../sql/table-specs.js';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './config.js';
 import { ParameterError, UnknownScheduleError } from '../base/errors.js';
 import { silentLogger, type Logger } from '../base/logger.js';
-import { populateSchedule, validatePipelineConfig, type PopulateHow } from './populate.js';
+import { populateSchedule, validatePipelineConfig, type PopulateHow, type PopulateSummary } from './populate.js';
+import { PopulateWorkerPool, SCHEDULES_PER_WORKER } from './populate-worker-pool.js';
 import { now } from '../base/run-metrics.js';
 
 /**
@@ -26,9 +27,11 @@ export interface BackfillOptions {
   mode?: BackfillMode;
   /**
    * Schedules populated at once. Past the store's writers (SQLite has one),
-   * schedules of up to COMPUTE_FIRST_MAX_BLOCKS blocks are computed before
-   * the write lock and written in a burst, so their computing overlaps.
-   * Each populate also uses `pipeline.threads` threads.
+   * each populate runs whole in one of up to `concurrency` worker threads
+   * with its own connections, and schedules of up to COMPUTE_FIRST_MAX_BLOCKS blocks
+   * are computed before the write lock and written in a burst, so their
+   * computing overlaps on as many cores. Each populate also uses
+   * `pipeline.threads` threads.
    * @default store.capabilities.maxConcurrentWrites (1 on SQLite, which has one writer)
    */
   concurrency?: number;
@@ -140,6 +143,13 @@ async function needsWork(store: Store, mode: BackfillMode, scheduleId: number, r
  * one another worker completed after this backfill selected it is skipped
  * too. A schedule's failure is recorded and the others go on.
  *
+ * On a store with one writer (SQLite) and a concurrency above it, whole
+ * populates run in up to `concurrency` worker threads (started here, ended
+ * before this returns), each on its own connections, so schedules compute on
+ * several cores while SQLite's write lock takes their writes in turn. This
+ * thread keeps choosing, claiming, reporting and logging; a populate that
+ * fails in a worker fails its schedule with the error it would have thrown here.
+ *
  * Throws ParameterError for a bad concurrency or pipeline config, before any work.
  */
 export async function backfill(store: Store, options: BackfillOptions = {}): Promise<BackfillReport> {
@@ -214,13 +224,20 @@ export async function backfill(store: Store, options: BackfillOptions = {}): Pro
     }
   };
 
+  // One writer: whole populates go to worker threads, so schedules compute on several cores while their writes take turns.
+  // A single schedule gains nothing from a worker and would pay its start.
+  const workers = Math.min(concurrency, selected.length);
+  const reopen = how.computeBeforeWriteLock && workers > 1 ? store.reopenSpec() : null;
+  const pool = reopen === null ? undefined : new PopulateWorkerPool({ store: reopen, config, how, logLevel: log.level }, workers, log);
+  const populate = (scheduleId: number): Promise<PopulateSummary> => pool?.populate(scheduleId) ?? populateSchedule(store, scheduleId, config, log, how);
+
   const backfillOne = async (scheduleId: number): Promise<void> => {
     const slog = log.child({ scheduleId });
     try {
       if (!(await claim(scheduleId))) return skip(scheduleId, SKIP_HELD, slog);
       try {
         if (!(await stillNeeded(scheduleId))) return skip(scheduleId, SKIP_DONE_ELSEWHERE, slog);
-        const summary = await populateSchedule(store, scheduleId, config, log, how);
+        const summary = await populate(scheduleId);
         done.push(scheduleId);
         blocks += summary.blocks;
         reusedBlocks += summary.reusedBlocks;
@@ -241,7 +258,12 @@ export async function backfill(store: Store, options: BackfillOptions = {}): Pro
   };
 
   progress();
-  await pLimit(concurrency).map(selected, backfillOne);
+  try {
+    // Workers are sent their next schedule ahead (claimed, then waiting in the worker): still `concurrency` populates at once.
+    await pLimit(pool ? concurrency * SCHEDULES_PER_WORKER : concurrency).map(selected, backfillOne);
+  } finally {
+    await pool?.close();
+  }
 
   const byId = (a: { scheduleId: number }, b: { scheduleId: number }) => a.scheduleId - b.scheduleId;
   return {

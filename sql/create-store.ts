@@ -1,5 +1,6 @@
 import { SqliteStore } from './sqlite/sqlite-store.js';
-import type { Store } from './store.js';
+import { WriteTurn } from './sqlite/write-turn.js';
+import type { Store, StoreReopenSpec } from './store.js';
 
 export interface OpenStoreOptions {
   /** Create an embedded database file that does not exist yet. @default false */
@@ -23,6 +24,16 @@ export async function openStore(db: string, options: OpenStoreOptions = {}): Pro
   }
   const path = db.startsWith('sqlite:') ? db.slice('sqlite:'.length) : db;
   return new SqliteStore({ path, create: options.create ?? false });
+}
+
+/** Opens, in this thread, the database another thread's store described with `reopenSpec()`. */
+export function reopenStore(spec: StoreReopenSpec): Store {
+  return new SqliteStore(spec.config);
+}
+
+/** After a thread that opened `spec` ended, frees what it held of this process's write turn (it may have died writing). */
+export function releaseWritesOf(spec: StoreReopenSpec, threadId: number): void {
+  new WriteTurn(spec.config.writeTurn).releaseHeldBy(threadId);
 }
 
 /** `--db`, else TSI_DB, else TSI_MSSQL_URL, else ./tsi.db. */

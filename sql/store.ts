@@ -1,5 +1,6 @@
 import type { CompiledQuery, Insertable, Kysely } from 'kysely';
 import type { Database, ScheduleComparisonsTable } from './schema.js';
+import type { SqliteStoreConfig } from './sqlite/sqlite-store-config.js';
 import type { Phase, RowBatch, TableSpec } from './table-specs.js';
 import type { FactsKeyRule, JsonDigest, StoredVisibilityFacts } from './visibility-facts.js';
 
@@ -54,6 +55,17 @@ export interface StoreCapabilities {
   readonly claimsOutliveProcesses: boolean;
   /** How a stored visibility fact is known to be of its block's current JSON (sql/visibility-facts.ts). */
   readonly factsKey: FactsKeyRule;
+}
+
+/**
+ * How another thread opens the same database on connections of its own
+ * (`reopenStore` in sql/create-store.ts): plain data, so it crosses
+ * `postMessage`. Only SQLite has one: with its one writer a backfill runs
+ * whole populates in worker threads, so several compute at once.
+ */
+export interface StoreReopenSpec {
+  dialect: 'sqlite';
+  config: SqliteStoreConfig & { writeTurn: SharedArrayBuffer };
 }
 
 /** A snapshot of one schedule's source, taken before streaming starts. */
@@ -208,5 +220,7 @@ export interface Store {
    */
   tryClaimSchedule(scheduleId: number, owner: string, staleAfterMs?: number): Promise<boolean>;
   releaseSchedule(scheduleId: number, owner: string): Promise<void>;
+  /** How a worker thread opens this database itself; null when the dialect needs no such thing (SQL Server: its pool serves concurrent populates). */
+  reopenSpec(): StoreReopenSpec | null;
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -99,4 +99,9 @@ export function runCli(args: string[], env: Record<string, string> = {}): { code
 export function close(a: number | null, b: number | null, rel = 1e-9): boolean {
   if (a === null || b === null) return a === b;
   return Math.abs(a - b) <= rel * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+/** OS threads of this process (Linux): a worker thread that outlives its populate or backfill shows here. */
+export function osThreads(): number {
+  return Number(/^Threads:\s+(\d+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
 }

@@ -385,6 +385,11 @@ export class MssqlStore implements Store {
     await rollbackQuietly(claim.transaction);
   }
 
+  /** Concurrent populates share this store's pool; no other thread needs to open the server. */
+  reopenSpec(): null {
+    return null;
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

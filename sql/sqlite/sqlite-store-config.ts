@@ -20,6 +20,12 @@ export interface SqliteStoreConfig {
    * @default 500
    */
   rowsPerInsert?: number;
+  /**
+   * The write turn (sql/sqlite/write-turn.ts) shared with the stores of this
+   * database in other threads of the process; `reopenSpec()` passes it on.
+   * @default a new one
+   */
+  writeTurn?: SharedArrayBuffer;
 }
 
 export const SQLITE_DEFAULTS = {

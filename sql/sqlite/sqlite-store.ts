@@ -27,11 +27,13 @@ import type {
   SourceSnapshot,
   Store,
   StoreCapabilities,
+  StoreReopenSpec,
   WriteTx,
 } from '../store.js';
 import { ANALYTICS_RUNS, MINUTE_BIN_TABLES, keptRun, tablesDeletedAtBegin, type Phase, type RowBatch, type TableSpec } from '../table-specs.js';
 import { SQLITE_DEFAULTS, type SqliteStoreConfig } from './sqlite-store-config.js';
 import { sqliteStatements } from './sqlite-statements.js';
+import { WriteTurn } from './write-turn.js';
 
 type Connection = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
@@ -74,7 +76,8 @@ const SQLITE_MAX_PARAMETERS = 32_766;
  * transaction), and one writer. WAL lets readers see the last committed
  * analytics while a populate writes, and SQLite's single write lock (BEGIN
  * IMMEDIATE, waiting up to busyTimeoutMs) serializes populates across
- * processes; inside this process a promise queue serializes them.
+ * processes; inside this process a promise queue serializes them, and a
+ * write turn shared with this database's stores in other threads.
  */
 export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities;
@@ -82,6 +85,7 @@ export class SqliteStore implements Store {
   readonly description: string;
 
   readonly #config: Required<SqliteStoreConfig>;
+  readonly #turn: WriteTurn;
   readonly #reader: Connection;
   readonly #writer: Connection;
   readonly #inserts: InsertStatementCache;
@@ -90,7 +94,8 @@ export class SqliteStore implements Store {
   #closed = false;
 
   constructor(config: SqliteStoreConfig) {
-    this.#config = { ...SQLITE_DEFAULTS, ...config };
+    this.#turn = new WriteTurn(config.writeTurn);
+    this.#config = { ...SQLITE_DEFAULTS, ...config, writeTurn: this.#turn.buffer };
     this.description = `sqlite:${config.path}`;
     if (!this.#config.create && !existsSync(config.path)) {
       throw new TsiError(`database file ${config.path} does not exist (create it with \`tsi-etl migrate --db ${config.path}\`, or check --db)`);
@@ -279,9 +284,16 @@ export class SqliteStore implements Store {
     return `visibility facts not reused: ${this.#config.path} lacks the trigger(s) that keep them current (${missing.join(', ')}); this populate parses every block and stores no facts. Run \`tsi-etl migrate --db ${this.#config.path}\` to re-create them`;
   }
 
-  /** Runs `fn` when every earlier write of this process has finished. */
+  /** Runs `fn` when every earlier write of this store has finished, holding the write turn. */
   #serialized<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#writeQueue.then(fn);
+    const run = this.#writeQueue.then(async () => {
+      await this.#turn.acquire();
+      try {
+        return await fn();
+      } finally {
+        this.#turn.release();
+      }
+    });
     this.#writeQueue = run.then(
       () => undefined,
       () => undefined,
@@ -289,13 +301,18 @@ export class SqliteStore implements Store {
     return run;
   }
 
-  /** Acquires this process's write turn, then SQLite's write lock; returns the release. */
+  /** Waits for this store's earlier writes, then takes the write turn (shared with this database's stores in other threads) and SQLite's write lock; returns the release. */
   async #beginWrite(): Promise<() => void> {
-    let release!: () => void;
-    const turn = new Promise<void>((resolve) => (release = resolve));
+    let releaseQueue!: () => void;
+    const finished = new Promise<void>((resolve) => (releaseQueue = resolve));
     const previous = this.#writeQueue;
-    this.#writeQueue = previous.then(() => turn);
+    this.#writeQueue = previous.then(() => finished);
     await previous;
+    await this.#turn.acquire();
+    const release = () => {
+      this.#turn.release();
+      releaseQueue();
+    };
     try {
       this.#writer.exec('BEGIN IMMEDIATE');
     } catch (error) {
@@ -498,11 +515,17 @@ export class SqliteStore implements Store {
     });
   }
 
+  reopenSpec(): StoreReopenSpec {
+    return { dialect: 'sqlite', config: { ...this.#config, create: false } };
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#writeQueue;
     await this.db.destroy();
+    // kysely closes the reader only if it ran a query through it: a store that only wrote (or a worker's) kept it open.
+    if (this.#reader.open) this.#reader.close();
     this.#writer.close();
   }
 }

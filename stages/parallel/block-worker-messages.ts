@@ -3,6 +3,7 @@ import type { MinuteBinState } from '../core/minute-bin-accumulator.js';
 import type { PackedSourceChunk } from '../core/source-chunk-codec.js';
 import type { PackedTableBatch } from '../core/table-batch-codec.js';
 import type { BlockProcessorOptions } from '../core/block-processor.js';
+import type { WorkerFailure } from './worker-failure.js';
 
 /*
  * What the main thread and a block worker say to each other. Every bulky
@@ -42,11 +43,6 @@ export interface ChunkDone {
   invalidBlockIds: number[];
   counts: ChunkCounts;
 }
-
-/** A failure on one block: bad input keeps its fields so the main thread can throw the same BadInputError. */
-export type WorkerFailure =
-  | { kind: 'bad-input'; scheduleId: number; blockId: number; problem: string }
-  | { kind: 'error'; blockId: number | null; message: string; stack: string | undefined };
 
 export type FromWorker =
   | ChunkDone

@@ -1,20 +1,11 @@
 import { Worker } from 'node:worker_threads';
-import { BadInputError } from '../../base/errors.js';
+import { workerScript } from '../../base/worker-script.js';
 import type { MinuteBinState } from '../core/minute-bin-accumulator.js';
 import { packSourceChunk, sourceChunkTransfers } from '../core/source-chunk-codec.js';
 import type { PackedTableBatch } from '../core/table-batch-codec.js';
 import type { SourceBlockRow } from '../../sql/store.js';
-import type { BlockWorkerSetup, ChunkDone, FromWorker, ToWorker, WorkerFailure } from './block-worker-messages.js';
-
-/**
- * The worker script. Under vitest this module runs from its .ts source,
- * which a worker thread cannot load, so tests use the build (`npm test`
- * builds first).
- */
-function workerScript(): URL {
-  if (import.meta.url.endsWith('.ts')) return new URL('../../dist/stages/parallel/block-worker.js', import.meta.url);
-  return new URL('./block-worker.js', import.meta.url);
-}
+import type { BlockWorkerSetup, ChunkDone, FromWorker, ToWorker } from './block-worker-messages.js';
+import { failureError, type WorkerFailure } from './worker-failure.js';
 
 /**
  * A worker's heap stays small: it holds a few chunks' strings at a time. The
@@ -42,7 +33,7 @@ class BlockWorker {
   #stopping = false;
 
   constructor(setup: BlockWorkerSetup, readonly index: number) {
-    this.#worker = new Worker(workerScript(), { workerData: setup, resourceLimits: WORKER_LIMITS });
+    this.#worker = new Worker(workerScript('stages/parallel/block-worker.js'), { workerData: setup, resourceLimits: WORKER_LIMITS });
     this.#worker.on('message', (message: FromWorker) => this.#waiting.shift()?.resolve(message));
     this.#worker.on('error', (error) => this.#fail(setup.scheduleId, `threw: ${error.message}`));
     this.#exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));
@@ -132,10 +123,7 @@ export class BlockWorkerPool {
   }
 
   #error(failure: WorkerFailure): Error {
-    if (failure.kind === 'bad-input') return new BadInputError(failure.scheduleId, failure.blockId, failure.problem);
-    const block = failure.blockId === null ? '' : `, block ${failure.blockId}`;
-    const error = new Error(`schedule ${this.#scheduleId}${block}: ${failure.message}`);
-    if (failure.stack) error.stack = `${error.message}\n(in a worker thread) ${failure.stack}`;
-    return error;
+    const block = failure.kind === 'error' && failure.blockId !== null ? `, block ${failure.blockId}` : '';
+    return failureError(failure, `schedule ${this.#scheduleId}${block}: `);
   }
 }

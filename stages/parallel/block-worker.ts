@@ -1,5 +1,4 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { BadInputError } from '../../base/errors.js';
 import { faultPoint } from '../../base/fault-injection.js';
 import { newRunMetrics } from '../../base/run-metrics.js';
 import { BlockFactsRecorder, blockFactsTransfers } from '../core/block-facts-columns.js';
@@ -9,7 +8,8 @@ import { createMinuteBinAccumulator } from '../core/minute-bin-accumulator.js';
 import type { TableBatch } from '../core/row-batcher.js';
 import { unpackSourceChunk, type PackedSourceChunk } from '../core/source-chunk-codec.js';
 import { packTableBatch, tableBatchTransfers, type PackedTableBatch } from '../core/table-batch-codec.js';
-import type { BlockWorkerSetup, ChunkDone, FromWorker, ToWorker, WorkerFailure } from './block-worker-messages.js';
+import type { BlockWorkerSetup, ChunkDone, FromWorker, ToWorker } from './block-worker-messages.js';
+import { describeFailure } from './worker-failure.js';
 
 /*
  * A worker thread of a parallel populate: parses and accumulates the chunks
@@ -89,12 +89,6 @@ function takeCounts(): ChunkDone['counts'] {
   metrics.blocksRead = metrics.blocksParsed = metrics.periodsParsed = metrics.jsonBytes = metrics.invalidBlocks = 0;
   metrics.seconds.parse = metrics.seconds.accumulate = 0;
   return counts;
-}
-
-function describeFailure(error: unknown, blockId: number | null): WorkerFailure {
-  if (error instanceof BadInputError) return { kind: 'bad-input', scheduleId: error.scheduleId, blockId: error.blockId, problem: error.problem };
-  const e = error instanceof Error ? error : new Error(String(error));
-  return { kind: 'error', blockId, message: e.message, stack: e.stack };
 }
 
 port.on('message', (message: ToWorker) => {

@@ -270,7 +270,7 @@ async function describeStates(target: string, scheduleId: number, reset: () => P
 }
 
 /** Folds the WAL into the main file, so copying the .db alone copies everything. */
-function checkpointSqlite(path: string): void {
+export function checkpointSqlite(path: string): void {
   const db = new BetterSqlite3(path);
   try {
     db.pragma('wal_checkpoint(TRUNCATE)');
@@ -279,7 +279,7 @@ function checkpointSqlite(path: string): void {
   }
 }
 
-function removeSqlite(path: string): void {
+export function removeSqlite(path: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
 }
 

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadGeneratedSchedule } from '../../pipeline/load-schedule.js';
 import { populateSchedule } from '../../pipeline/populate.js';
-import { withStore } from '../helpers.js';
+import { osThreads, withStore } from '../helpers.js';
 import { analyticsDigests } from './crash-harness.js';
 
 /*
@@ -11,11 +10,6 @@ import { analyticsDigests } from './crash-harness.js';
  * were, and no worker thread is left running. Worker threads read TSI_FAULT
  * when they start, so setting it here reaches them and not this thread.
  */
-
-/** OS threads of this process (Linux): a worker thread that outlives its populate shows here. */
-function osThreads(): number {
-  return Number(/^Threads:\s+(\d+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
-}
 
 afterEach(() => {
   delete process.env.TSI_FAULT;

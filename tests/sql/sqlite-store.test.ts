@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../sql/sqlite/sqlite-store.js';
 import { TsiError, UnknownScheduleError } from '../../base/errors.js';
@@ -16,6 +19,29 @@ describe('SqliteStore', () => {
     });
     expect(() => new SqliteStore({ path: '/nonexistent/dir/x.db' })).toThrow(TsiError);
     expect(() => new SqliteStore({ path: '/nonexistent/dir/x.db' })).toThrow(/does not exist.*tsi-etl migrate/);
+  });
+
+  it('closes every connection it opened: the last close folds the WAL into the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsi-close-'));
+    const path = join(dir, 'x.db');
+    const openFiles = () => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`).startsWith(path);
+      } catch {
+        return false; // an fd closed while listing (readdir's own)
+      }
+    }).length;
+    try {
+      // Only writes: kysely's reader connection is never used.
+      const store = new SqliteStore({ path, create: true });
+      await store.migrate();
+      expect(openFiles()).toBeGreaterThan(0);
+      await store.close();
+      expect(openFiles()).toBe(0);
+      expect(existsSync(`${path}-wal`)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('streams a schedule in block-id order, in chunks, with its priority range', async () => {

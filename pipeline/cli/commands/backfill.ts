@@ -49,10 +49,10 @@ export const backfillCommand: Command = {
     missing: { type: 'boolean', description: 'only schedules without analytics of the requested phases (the default)' },
     changed: { type: 'boolean', description: 'also schedules whose source or requested config changed since their analytics were computed' },
     all: { type: 'boolean', description: 'every schedule' },
-    concurrency: { type: 'string', valueName: 'N', description: 'schedules populated at once (default: 1 on SQLite, which has one writer; the connection pool size on SQL Server)' },
+    concurrency: { type: 'string', valueName: 'N', description: 'schedules populated at once (default: 1 on SQLite, which has one writer; the connection pool size on SQL Server). On SQLite, N > 1 populates in N worker threads, each computing its schedule on its own core while their writes take turns; each populate still uses --threads threads' },
     ...PIPELINE_OPTIONS,
   },
-  examples: ['tsi-etl backfill', 'tsi-etl backfill --changed --concurrency 4 --db mssql://…', 'tsi-etl backfill --all --schedule 3 --schedule 7 --json'],
+  examples: ['tsi-etl backfill', 'tsi-etl backfill --all --concurrency 2', 'tsi-etl backfill --changed --concurrency 4 --db mssql://…', 'tsi-etl backfill --all --schedule 3 --schedule 7 --json'],
   async run(args, ctx) {
     const raw = args.values.schedule as string[] | undefined;
     const scheduleIds = raw?.map((id) => parseId(id, '--schedule'));

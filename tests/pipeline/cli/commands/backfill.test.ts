@@ -92,13 +92,13 @@ describe('tsi-etl backfill (processes)', () => {
     });
   });
 
-  it('reports a failing schedule with its reason, does the others and exits 1', async () => {
+  it.each(['1', '2'])('reports a failing schedule with its reason, does the others and exits 1 (--concurrency %s)', async (concurrency) => {
     await withStore(async (store, path) => {
       await loadSchedules(store, 4);
       const bad = await store.db.selectFrom('schedule_scheduling_blocks').select('scheduling_block_id').where('schedule_id', '=', 2).orderBy('scheduling_block_id').executeTakeFirstOrThrow();
       await store.db.updateTable('scheduling_blocks').set({ visibility_periods_json: '[{"start": 1, "stop": ' }).where('scheduling_block_id', '=', bad.scheduling_block_id).execute();
 
-      const r = runCli(['backfill', '--db', path, '--json']);
+      const r = runCli(['backfill', '--db', path, '--concurrency', concurrency, '--json']);
       expect(r.code).toBe(1);
       const report = parse(r);
       expect(report.done).toEqual([1, 3, 4]);
@@ -107,12 +107,25 @@ describe('tsi-etl backfill (processes)', () => {
       expect(report.failed[0].error).toContain(`schedule 2, block ${bad.scheduling_block_id}: bad visibility_periods_json`);
       expect(await runCount(store)).toBe(3);
 
-      const text = runCli(['backfill', '--db', path]);
+      const text = runCli(['backfill', '--db', path, '--concurrency', concurrency]);
       expect(text.code).toBe(1);
       expect(text.stdout).toMatch(/^ *2 +failed +schedule 2, block \d+: bad visibility_periods_json/m);
-      const lenient = runCli(['backfill', '--db', path, '--lenient', '--json']);
+      const lenient = runCli(['backfill', '--db', path, '--concurrency', concurrency, '--lenient', '--json']);
       expect(lenient.code).toBe(0);
       expect(parse(lenient).done).toEqual([2]);
+    });
+  });
+
+  it('--concurrency 2 (worker threads) writes what a clean run writes and logs every schedule\'s events', async () => {
+    const reference = await referenceAnalytics(6);
+    await withStore(async (store, path) => {
+      await loadSchedules(store, 6);
+      const r = runCli(['backfill', '--db', path, '--concurrency', '2', '--json', '--log-format', 'json'], { TSI_LOG_LEVEL: 'info' });
+      expect(r.code, r.stderr).toBe(0);
+      expect(parse(r)).toMatchObject({ concurrency: 2, done: range(6), failed: [] });
+      expect(await analytics(store, range(6))).toEqual(reference);
+      const populated = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.event === 'populated');
+      expect(populated.map((e) => e.scheduleId).sort()).toEqual(range(6));
     });
   });
 
