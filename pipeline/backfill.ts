@@ -10,6 +10,7 @@ import { ParameterError, UnknownScheduleError } from '../base/errors.js';
 import { silentLogger, type Logger } from '../base/logger.js';
 import { populateSchedule, validatePipelineConfig, type PopulateHow, type PopulateSummary } from './populate.js';
 import { PopulateWorkerPool, SCHEDULES_PER_WORKER } from './populate-worker-pool.js';
+import { WAL_CHECKPOINT_BYTES, WalCheckpointGate } from './wal-checkpoint-gate.js';
 import { now } from '../base/run-metrics.js';
 
 /**
@@ -46,6 +47,13 @@ export interface BackfillOptions {
    * at once. @default 600000
    */
   staleClaimMs?: number;
+  /**
+   * With worker threads on SQLite: once the write-ahead log is past this
+   * size, the next populate waits for the running ones to end and the log is
+   * checkpointed (`WalCheckpointGate`), so it does not grow with the backfill.
+   * @default WAL_CHECKPOINT_BYTES (256 MiB)
+   */
+  walCheckpointBytes?: number;
   /** Called with the running totals at the start and after each schedule. */
   onProgress?: (progress: BackfillProgress) => void;
   /** @default silentLogger */
@@ -229,7 +237,16 @@ export async function backfill(store: Store, options: BackfillOptions = {}): Pro
   const workers = Math.min(concurrency, selected.length);
   const reopen = how.computeBeforeWriteLock && workers > 1 ? store.reopenSpec() : null;
   const pool = reopen === null ? undefined : new PopulateWorkerPool({ store: reopen, config, how, logLevel: log.level }, workers, log);
-  const populate = (scheduleId: number): Promise<PopulateSummary> => pool?.populate(scheduleId) ?? populateSchedule(store, scheduleId, config, log, how);
+  const gate = pool && new WalCheckpointGate(store, options.walCheckpointBytes ?? WAL_CHECKPOINT_BYTES, log);
+  const populate = async (scheduleId: number): Promise<PopulateSummary> => {
+    if (pool === undefined || gate === undefined) return populateSchedule(store, scheduleId, config, log, how);
+    await gate.enter();
+    try {
+      return await pool.populate(scheduleId);
+    } finally {
+      gate.leave();
+    }
+  };
 
   const backfillOne = async (scheduleId: number): Promise<void> => {
     const slog = log.child({ scheduleId });

@@ -222,5 +222,14 @@ export interface Store {
   releaseSchedule(scheduleId: number, owner: string): Promise<void>;
   /** How a worker thread opens this database itself; null when the dialect needs no such thing (SQL Server: its pool serves concurrent populates). */
   reopenSpec(): StoreReopenSpec | null;
+  /**
+   * Bytes of the write-ahead log beside the database (SQLite's `-wal` file;
+   * 0 where the dialect keeps none of its own). SQLite rewinds that log only
+   * when no read snapshot holds it, so a caller that keeps snapshots open
+   * back to back (a parallel backfill) watches it and makes a gap.
+   */
+  writeAheadLogBytes(): number;
+  /** In such a gap: folds the write-ahead log into the database and truncates it (best effort: a reader of another process may still hold it). */
+  checkpointWriteAheadLog(): Promise<void>;
   close(): Promise<void>;
 }

@@ -390,6 +390,13 @@ export class MssqlStore implements Store {
     return null;
   }
 
+  /** The server manages its own transaction log. */
+  writeAheadLogBytes(): number {
+    return 0;
+  }
+
+  async checkpointWriteAheadLog(): Promise<void> {}
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
