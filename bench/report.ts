@@ -9,7 +9,7 @@ import {
 import { markdownTable, num, ratioCell, spreadCell } from './markdown.js';
 import { mssqlSection } from './mssql-scenarios.js';
 import { parseRatio } from './parse.bench.js';
-import { spread } from './stats.js';
+import { spread, type Spread } from './stats.js';
 
 const STAGES = ['read', 'parse', 'accumulate', 'write', 'finish', 'commit'] as const;
 
@@ -99,20 +99,50 @@ function readsSection(r: BenchResults): string {
 }
 
 function cell(v: unknown): string {
+  if (v === null || v === undefined) return '';
   if (typeof v !== 'number') return String(v);
   if (Number.isInteger(v)) return num(v);
   return num(v, Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 1 ? 2 : 3);
 }
 
-const isFlatObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => x === null || typeof x !== 'object');
+const isSpread = (v: unknown): v is Spread =>
+  typeof v === 'object' && v !== null && ['median', 'min', 'max', 'n'].every((k) => typeof (v as Record<string, unknown>)[k] === 'number');
 
-/** A scenario written elsewhere: its rows as a table when they are flat objects, else its JSON. */
+/** A row with each Spread made one cell, "median (min–max)"; null when something else is nested. */
+function flatRow(v: unknown): Record<string, unknown> | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const row: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (isSpread(x)) row[k] = spreadCell(x);
+    else if (x !== null && typeof x === 'object') return null;
+    else row[k] = x;
+  }
+  return row;
+}
+
+/** The rows of a scenario's result: an array of rows, one row, or an object holding its `rows` (its other fields go to the title). */
+function resultRows(value: unknown): { rows: Record<string, unknown>[]; about: string } | undefined {
+  const list = (items: unknown[]) => {
+    const rows = items.map(flatRow);
+    return rows.every((r) => r !== null) ? (rows as Record<string, unknown>[]) : undefined;
+  };
+  if (Array.isArray(value)) return value.length > 0 && list(value) ? { rows: list(value)!, about: '' } : undefined;
+  const single = flatRow(value);
+  if (single) return { rows: [single], about: '' };
+  const { rows, ...rest } = (value ?? {}) as { rows?: unknown };
+  const about = flatRow(rest);
+  if (!Array.isArray(rows) || rows.length === 0 || !list(rows) || !about) return undefined;
+  return { rows: list(rows)!, about: Object.entries(about).map(([k, x]) => `${k} ${cell(x)}`).join(', ') };
+}
+
+/** A scenario written elsewhere: its rows as a table (spreads as median (min–max)), else its JSON. */
 function externalSection(e: ExternalMeasurement): string {
   const value = e.run.result;
-  const rows = Array.isArray(value) && value.every(isFlatObject) ? value : isFlatObject(value) ? [value] : undefined;
-  const title = `### ${e.name} (\`${e.call}\`; its bench process peaked at ${num(e.run.peakRssMb)} MB RSS)`;
-  if (!rows || rows.length === 0) return [title, '', '```json', JSON.stringify(value, null, 2), '```'].join('\n');
+  const table = resultRows(value);
+  const about = table?.about ? `${table.about}; ` : '';
+  const title = `### ${e.name} (\`${e.call}\`; ${about}its bench process peaked at ${num(e.run.peakRssMb)} MB RSS)`;
+  if (!table) return [title, '', '```json', JSON.stringify(value, null, 2), '```'].join('\n');
+  const { rows } = table;
   const keys = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   const numeric = keys.map((k, i) => (rows.every((row) => typeof row[k] === 'number') ? i : -1)).filter((i) => i >= 0);
   return [title, '', markdownTable(keys, rows.map((row) => keys.map((k) => cell(row[k]))), numeric)].join('\n');
