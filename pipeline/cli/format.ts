@@ -36,9 +36,10 @@ export function populateReport(s: PopulateSummary): string {
   const mb = s.jsonBytes / 1e6;
   const t = s.seconds;
   const lines = [
-    `schedule ${s.scheduleId}: ${count(s.blocks, 'block')}, ${count(s.periods, 'visibility period')}, ${mb.toFixed(1)} MB of JSON — ${phasesLabel(s.phases)}`,
-    `  visibility JSON: ${count(s.parsedBlocks, 'block')} parsed, ${fmt(s.reusedBlocks)} reused stored facts`,
-    `  total ${t.total.toFixed(3)} s: ${fmt(Math.round(s.blocks / t.total))} blocks/s, ${fmt(Math.round(s.periods / t.total))} periods/s, ${(mb / t.total).toFixed(1)} MB/s of JSON`,
+    `schedule ${s.scheduleId}: ${count(s.blocks, 'block')} — ${phasesLabel(s.phases)}`,
+    // Periods and MB are of the JSON parsed: a block that reused its stored facts has none.
+    `  visibility JSON: ${count(s.parsedBlocks, 'block')} parsed (${count(s.periods, 'period')}, ${mb.toFixed(1)} MB), ${fmt(s.reusedBlocks)} reused stored facts`,
+    `  total ${t.total.toFixed(3)} s: ${fmt(Math.round(s.blocks / t.total))} blocks/s${s.parsedBlocks > 0 ? `, ${fmt(Math.round(s.periods / t.total))} periods/s, ${(mb / t.total).toFixed(1)} MB/s of JSON` : ''}`,
     `  stages: read ${t.read.toFixed(3)} s, parse ${t.parse.toFixed(3)} s, accumulate ${t.accumulate.toFixed(3)} s, write ${t.write.toFixed(3)} s, finish ${t.finish.toFixed(3)} s, commit ${t.commit.toFixed(3)} s`,
     `  rows written: ${Object.entries(s.rowsWritten).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`,
   ];

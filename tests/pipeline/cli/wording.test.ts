@@ -16,7 +16,7 @@ describe('CLI wording', () => {
       const { scheduleId, blockIds } = await insertSchedule(store, [{ json: periodsJson([[60000, 60000.5]]) }, { json: 'nope' }]);
       const lenient = runCli(['populate', '--schedule', String(scheduleId), '--lenient', '--phases', '3', '--db', path]);
       expect(lenient.code).toBe(0);
-      expect(lenient.stdout).toContain(`schedule ${scheduleId}: 2 blocks, 1 visibility period, 0.0 MB of JSON — phase 3\n`);
+      expect(lenient.stdout).toContain(`schedule ${scheduleId}: 2 blocks — phase 3\n  visibility JSON: 2 blocks parsed (1 period, 0.0 MB), 0 reused stored facts\n`);
       expect(lenient.stdout).toContain(`  bad visibility JSON (--lenient: written with visibility_invalid = 1, 0 hours, counted): 1 block: ${blockIds[1]}\n`);
       expect(lenient.stdout).not.toContain('left out');
       const strict = runCli(['populate', '--schedule', String(scheduleId), '--db', path]);

@@ -20,10 +20,10 @@ describe('tsi-etl demo', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('created a new database\n');
     expect(r.stdout).toMatch(/generated schedule 1: 60 blocks × 8 days/);
-    expect(r.stdout).toMatch(/schedule 1: 60 blocks, [\d,]+ visibility periods/);
+    expect(r.stdout).toMatch(/schedule 1: 60 blocks — phases 1,2,3\n  visibility JSON: \d+ blocks parsed \([\d,]+ periods, /);
     expect(r.stdout).toMatch(/peak RSS of the populate process: \d+ MB/);
     expect(r.stdout).toMatch(/generated schedule 2, a variant of schedule 1 over the same blocks: /);
-    expect(r.stdout).toMatch(/schedule 2: \d+ blocks, [\d,]+ visibility periods/);
+    expect(r.stdout).toMatch(/schedule 2: \d+ blocks — phases 1,2,3\n  visibility JSON: 0 blocks parsed \(0 periods, 0\.0 MB\), \d+ reused stored facts\n/);
     expect(r.stdout).toMatch(/schedule 1 → 2 \(analytics\): \d+ unchanged, \d+ retimed/);
     // The last line is the report's path: beside the database, and complete.
     const lines = r.stdout.trimEnd().split('\n');
