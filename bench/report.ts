@@ -136,7 +136,7 @@ function resultRows(value: unknown): { rows: Record<string, unknown>[]; about: s
 }
 
 /** A scenario written elsewhere: its rows as a table (spreads as median (min–max)), else its JSON. */
-function externalSection(e: ExternalMeasurement): string {
+export function externalSection(e: ExternalMeasurement): string {
   const value = e.run.result;
   const table = resultRows(value);
   const about = table?.about ? `${table.about}; ` : '';
