@@ -54,6 +54,10 @@ export class WalCheckpointGate {
       const after = this.#store.writeAheadLogBytes();
       this.#nextGapAt = after + this.#limitBytes;
       this.#log.info({ event: 'wal-checkpoint', bytesBefore: before, bytesAfter: after }, 'write-ahead log checkpointed between populates');
+    } catch (error) {
+      // Only the log's size is at stake: the schedules go on, and the next gap comes another limit later.
+      this.#nextGapAt = this.#store.writeAheadLogBytes() + this.#limitBytes;
+      this.#log.warn({ err: error }, 'could not checkpoint the write-ahead log; the backfill goes on');
     } finally {
       this.#whenIdle = undefined;
       this.#gap = undefined;
