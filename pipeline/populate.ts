@@ -112,10 +112,9 @@ export async function populateSchedule(
     faultPoint('source-open');
     if (tx === undefined && snapshot.blockCount <= COMPUTE_FIRST_MAX_BLOCKS) buffer = new BufferedWrites();
     else tx ??= await store.beginAnalyticsReplace(scheduleId, phases, replace);
-    // A large compute-first schedule takes the write lock after its snapshot: if a block's JSON changed in
-    // between, facts computed from the snapshot may be of the old JSON, so none are stored. (Taken first, the
-    // lock keeps the two counts equal; with a buffer the check comes once the lock is taken, below.)
-    const factsCurrent = tx === undefined || tx.jsonChangeCount === snapshot.jsonChangeCount;
+    // A large compute-first schedule takes the write lock after its snapshot: check now, before any facts
+    // are computed. (Taken first, the lock keeps the counts equal; a buffer is checked once it takes the lock.)
+    const factsCurrent = tx === undefined || !jsonChangedSince(snapshot, tx);
     const out: WriteTx = buffer ?? tx!;
     const phase2 = phases.includes(2) ? createPhase2Accumulator({ nBins: config.nBins }) : undefined;
     const phase3 = phases.includes(3) ? createMinuteBinAccumulator({ binSeconds: config.binSeconds }) : undefined;
@@ -150,10 +149,7 @@ export async function populateSchedule(
     faultPoint('computed');
     const writer = buffer ? await store.beginAnalyticsReplace(scheduleId, phases, replace) : tx!;
     tx = writer;
-    if (buffer && writer.jsonChangeCount !== snapshot.jsonChangeCount) {
-      // A block's JSON changed after the snapshot was read: facts computed from it may be of the old JSON.
-      buffer.discard(VISIBILITY_FACTS);
-    }
+    if (buffer && jsonChangedSince(snapshot, writer)) buffer.discard(VISIBILITY_FACTS);
     await buffer?.replayInto(writer, metrics);
     const minuteBinsKept = p3 && replace.deferMinuteBins ? await writer.keepMinuteBins(phase3Digest!, p3.bins.count) : false;
     if (p3 && !minuteBinsKept) {
@@ -203,6 +199,15 @@ export async function populateSchedule(
     slog.debug({ err: error }, 'populate rolled back');
     throw withMigrateHint(error, store.description);
   }
+}
+
+/**
+ * Whether a block's JSON changed between the snapshot and the write lock
+ * (SQLite's trigger-kept count moved): facts computed from the snapshot may
+ * then be of the old JSON, so the populate stores none.
+ */
+function jsonChangedSince(snapshot: SourceSnapshot, tx: AnalyticsReplaceTx): boolean {
+  return tx.jsonChangeCount !== snapshot.jsonChangeCount;
 }
 
 type Accumulators = (Accumulator<unknown> | undefined)[];
