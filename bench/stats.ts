@@ -15,6 +15,7 @@ export interface Spread {
  */
 export function spread(values: readonly number[]): Spread {
   if (values.length === 0) throw new RangeError('spread of no measurements');
-  const sorted = [...values].sort((a, b) => a - b);
+  // `+ 0` makes -0 into 0: a sort cannot order the two, so the extremes would depend on the input order.
+  const sorted = values.map((v) => v + 0).sort((a, b) => a - b);
   return { median: medianOfSorted(sorted), min: sorted[0], max: sorted[sorted.length - 1], n: sorted.length };
 }

@@ -9,6 +9,11 @@ describe('spread', () => {
     expect(spread([7])).toEqual({ median: 7, min: 7, max: 7, n: 1 });
   });
 
+  it('counts -0 as 0, so the result does not depend on the order of 0 and -0', () => {
+    expect(spread([-0, 0])).toEqual({ median: 0, min: 0, max: 0, n: 2 });
+    expect(spread([0, -0])).toEqual(spread([-0, 0]));
+  });
+
   it('refuses an empty list', () => {
     expect(() => spread([])).toThrow(RangeError);
   });

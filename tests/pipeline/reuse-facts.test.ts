@@ -85,7 +85,8 @@ async function applyEdit(store: Store, scheduleId: number, e: Edit): Promise<voi
   if (e.kind === 'json' || e.kind === 'json-same-facts' || e.kind === 'json-same-length') {
     const row = await store.db.selectFrom('scheduling_blocks').select('visibility_periods_json').where('scheduling_block_id', '=', blockId).executeTakeFirstOrThrow();
     if (e.kind === 'json-same-length') return setJson(store, blockId, sameLengthJson(row.visibility_periods_json));
-    const periods = JSON.parse(row.visibility_periods_json ?? '[]') as { start: number; stop: number }[];
+    // `||`: the generator writes both NULL and '' for a block without periods.
+    const periods = JSON.parse(row.visibility_periods_json || '[]') as { start: number; stop: number }[];
     // Same periods in other text (key order, spaces): another digest, the same facts.
     if (e.kind === 'json-same-facts') await setJson(store, blockId, JSON.stringify(periods.map((p) => ({ stop: p.stop, start: p.start })), null, 1));
     else await setJson(store, blockId, periodsJson([...periods.map((p): [number, number] => [p.start + e.shiftDays, p.stop + e.shiftDays]), [60000.25, 60000.5]]));
