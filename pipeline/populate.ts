@@ -10,7 +10,8 @@ import { blockSource } from '../stages/block-source.js';
 import { blockTransform } from '../stages/block-transform.js';
 import { analyticsSink, writeBatch } from '../stages/analytics-sink.js';
 import { withMigrateHint } from '../sql/missing-schema-error.js';
-import type { AnalyticsReplaceTx, Store, SourceSnapshot, WriteTx } from '../sql/store.js';
+import type { AnalyticsReplaceTx, SourceBlocksOptions, SourceSnapshot, Store, WriteTx } from '../sql/store.js';
+import { storedPhase3Key } from '../sql/phase3-inputs-key.js';
 import { BufferedWrites } from '../stages/buffered-writes.js';
 import {
   ANALYTICS_RUNS, HEATMAP_BINS, PRIORITY_RATES, SUMMARY, TIME_METADATA, VISIBILITY_BINS, VISIBILITY_FACTS,
@@ -34,6 +35,12 @@ export interface PopulateSummary {
   parsedBlocks: number;
   /** The Phase 3 minute-bin rows came out identical to the stored ones (same digest) and were left in place, not rewritten. */
   minuteBinsKept: boolean;
+  /**
+   * Phase 3's inputs were those of the rows in place (same key: no JSON,
+   * priority or scheduled flag changed, same bin width): every Phase 3 row
+   * was left in place, and neither computed nor read.
+   */
+  phase3Kept: boolean;
   periods: number;
   jsonBytes: number;
   invalidBlockIds: number[];
@@ -103,8 +110,9 @@ export async function populateSchedule(
   let snapshot: SourceSnapshot | undefined;
   let buffer: BufferedWrites | undefined;
   try {
-    // With reuse, the minute bins are deleted only once their new digest is known, and only when it differs.
-    const replace = { deferMinuteBins: phases.includes(3) && config.reuse };
+    // With reuse, Phase 3's rows are deleted only once the populate knows it replaces them: never when
+    // its inputs are those of the rows in place, and the minute bins only when their new digest differs.
+    const replace = { deferPhase3: phases.includes(3) && config.reuse };
     if (!how.computeBeforeWriteLock) tx = await store.beginAnalyticsReplace(scheduleId, phases, replace);
     snapshot = await store.openSource(scheduleId, { reuseFacts: config.reuse });
     slog.debug({ stage: 'source', blocks: snapshot.blockCount }, 'source snapshot open');
@@ -116,23 +124,28 @@ export async function populateSchedule(
     // are computed. (Taken first, the lock keeps the counts equal; a buffer is checked once it takes the lock.)
     const factsCurrent = tx === undefined || !jsonChangedSince(snapshot, tx);
     const out: WriteTx = buffer ?? tx!;
+    // Computed without reuse too, so the run record is the same either way.
+    const inputsKey = phases.includes(3) ? await snapshot.phase3InputsKey(config.binSeconds) : null;
+    const keepPhase3 = replace.deferPhase3 && tx !== undefined && inputsKey !== null && (await phase3RowsInPlace(tx, inputsKey));
+    if (tx && replace.deferPhase3 && !keepPhase3) await tx.dropVisibilityRanges();
     const phase2 = phases.includes(2) ? createPhase2Accumulator({ nBins: config.nBins }) : undefined;
-    const phase3 = phases.includes(3) ? createMinuteBinAccumulator({ binSeconds: config.binSeconds }) : undefined;
+    const phase3 = phases.includes(3) && !keepPhase3 ? createMinuteBinAccumulator({ binSeconds: config.binSeconds }) : undefined;
     const setup: BlockWorkerSetup = {
       scheduleId,
       priorityMin: snapshot.priorityMin ?? 0,
       priorityMax: snapshot.priorityMax ?? 0,
       lenient: config.lenient,
       writeBlockRows: phases.includes(1),
-      writeRanges: phases.includes(3),
+      writeRanges: phase3 !== undefined,
       recordFacts: phase2 !== undefined,
       binSeconds: phase3 ? config.binSeconds : null,
       factsRule: config.reuse && snapshot.reuseRefused === null && factsCurrent ? store.capabilities.factsKey : null,
       batchRows: config.batchRows,
     };
+    const blocks = { minuteRanges: phase3 !== undefined };
     const invalid = config.threads === 1 || snapshot.blockCount < config.threadsMinBlocks
-      ? await processInline(snapshot, out, setup, config.chunkRows, [phase2, phase3], metrics)
-      : await processInWorkers(snapshot, out, setup, config, phase2, phase3, metrics);
+      ? await processInline(snapshot, blocks, out, setup, config.chunkRows, [phase2, phase3], metrics)
+      : await processInWorkers(snapshot, blocks, out, setup, config, phase2, phase3, metrics);
 
     const t0 = now();
     const p2: Phase2Result | undefined = phase2?.finish() as Phase2Result | undefined;
@@ -150,8 +163,9 @@ export async function populateSchedule(
     const writer = buffer ? await store.beginAnalyticsReplace(scheduleId, phases, replace) : tx!;
     tx = writer;
     if (buffer && jsonChangedSince(snapshot, writer)) buffer.discard(VISIBILITY_FACTS);
+    if (buffer && replace.deferPhase3) await writer.dropVisibilityRanges();
     await buffer?.replayInto(writer, metrics);
-    const minuteBinsKept = p3 && replace.deferMinuteBins ? await writer.keepMinuteBins(phase3Digest!, p3.bins.count) : false;
+    const minuteBinsKept = keepPhase3 || (p3 && replace.deferPhase3 ? await writer.keepMinuteBins(phase3Digest!, p3.bins.count) : false);
     if (p3 && !minuteBinsKept) {
       await writeBatch(writer, objectRowsBatch(TIME_METADATA, scheduleId, [p3.metadata]), metrics);
       for (const batch of timeBinBatches(scheduleId, config.binSeconds, p3.bins, config.batchRows)) await writeBatch(writer, batch, metrics);
@@ -167,6 +181,9 @@ export async function populateSchedule(
       invalid_block_ids: invalid.length > 0 ? JSON.stringify(invalid.slice(0, STORED_INVALID_IDS)) : null,
       duration_ms: (now() - started) * 1000,
       phase3_digest: phase3Digest ?? writer.previousPhase3Digest,
+      // Phase 3 rows left in place keep their key (kept whole, the same inputs and rows: the same key).
+      phase3_inputs_key: !phases.includes(3) || keepPhase3 ? writer.previousPhase3InputsKey
+        : inputsKey === null ? null : storedPhase3Key(inputsKey, await writer.countPhase3Rows()),
     }]), metrics);
 
     faultPoint('before-commit');
@@ -182,6 +199,7 @@ export async function populateSchedule(
       reusedBlocks: metrics.blocksReused,
       parsedBlocks: metrics.blocksParsed,
       minuteBinsKept,
+      phase3Kept: keepPhase3,
       periods: metrics.periodsParsed,
       jsonBytes: metrics.jsonBytes,
       invalidBlockIds: invalid,
@@ -202,6 +220,15 @@ export async function populateSchedule(
 }
 
 /**
+ * Whether the Phase 3 rows in place may stay: the run record's key is that
+ * of a source with these inputs and of exactly the rows there now.
+ */
+async function phase3RowsInPlace(tx: AnalyticsReplaceTx, inputsKey: Uint8Array): Promise<boolean> {
+  if (tx.previousPhase3InputsKey === null) return false;
+  return storedPhase3Key(inputsKey, await tx.countPhase3Rows()).equals(tx.previousPhase3InputsKey);
+}
+
+/**
  * Whether a block's JSON changed between the snapshot and the write lock
  * (SQLite's trigger-kept count moved): facts computed from the snapshot may
  * then be of the old JSON, so the populate stores none.
@@ -214,11 +241,11 @@ type Accumulators = (Accumulator<unknown> | undefined)[];
 
 /** Today's one-thread path: source → transform → sink in one stream pipeline. Returns the invalid block ids. */
 async function processInline(
-  snapshot: SourceSnapshot, tx: WriteTx, setup: BlockWorkerSetup, chunkRows: number, accumulators: Accumulators, metrics: RunMetrics,
+  snapshot: SourceSnapshot, blocks: SourceBlocksOptions, tx: WriteTx, setup: BlockWorkerSetup, chunkRows: number, accumulators: Accumulators, metrics: RunMetrics,
 ): Promise<number[]> {
   let processor!: BlockProcessor;
   await pipeline(
-    blockSource(snapshot, chunkRows, metrics),
+    blockSource(snapshot, chunkRows, metrics, blocks),
     blockTransform((emit) => {
       processor = new BlockProcessor({
         ...setup,
@@ -235,13 +262,13 @@ async function processInline(
 
 /** Parse and accumulate in `threads - 1` worker threads; Phase 2 is fed here from their facts, Phase 3 merges their counts. */
 async function processInWorkers(
-  snapshot: SourceSnapshot, tx: WriteTx, setup: BlockWorkerSetup, config: PipelineConfig,
+  snapshot: SourceSnapshot, blocks: SourceBlocksOptions, tx: WriteTx, setup: BlockWorkerSetup, config: PipelineConfig,
   phase2: Accumulator<unknown> | undefined, phase3: MergeableMinuteBinAccumulator | undefined, metrics: RunMetrics,
 ): Promise<number[]> {
   const replayInto = phase2 ? [phase2] : [];
   const inlineAccumulators = [phase2, phase3].filter((a) => a !== undefined);
   const workers = config.threads - 1;
-  const result = await runBlocksInWorkers(snapshot, tx, { setup, workers, chunkRows: config.chunkRows, replayInto, inlineAccumulators, metrics });
+  const result = await runBlocksInWorkers(snapshot, tx, { setup, workers, chunkRows: config.chunkRows, blocks, replayInto, inlineAccumulators, metrics });
   const t0 = now();
   for (const counts of result.minuteBins) phase3?.merge(counts);
   metrics.seconds.finish += now() - t0;

@@ -222,6 +222,8 @@ export interface ScheduleAnalyticsRunsTable {
   completed_at: Generated<string>;
   /** SHA-256 of the run's minute-bin output (stages/core/minute-bins-digest.ts); null without Phase 3 or before migration 007. */
   phase3_digest: Uint8Array | null;
+  /** Key of what the run's Phase 3 rows were computed from (stages/core/phase3-inputs-key.ts); null without it (migration 008). */
+  phase3_inputs_key: Uint8Array | null;
 }
 /**
  * A block's visibility as computed from one exact JSON text, reused by any

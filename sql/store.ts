@@ -1,4 +1,5 @@
 import type { CompiledQuery, Insertable, Kysely } from 'kysely';
+import type { Phase3RowCounts } from './queries/minute-bins.js';
 import type { Database, ScheduleComparisonsTable } from './schema.js';
 import type { SqliteStoreConfig } from './sqlite/sqlite-store-config.js';
 import type { Phase, RowBatch, TableSpec } from './table-specs.js';
@@ -35,6 +36,15 @@ export interface SourceBlockRow {
    * with. Absent where the dialect's rule takes nothing from the source.
    */
   jsonKey?: JsonDigest;
+}
+
+export interface SourceBlocksOptions {
+  /**
+   * False: reused facts come without their minute ranges (`minuteRanges`
+   * null), for a populate that keeps Phase 3 and needs none. A store may
+   * send them anyway. @default true
+   */
+  minuteRanges?: boolean;
 }
 
 export interface OpenSourceOptions {
@@ -89,8 +99,15 @@ export interface SourceSnapshot {
    * transaction sees the same count (AnalyticsReplaceTx.jsonChangeCount).
    */
   jsonChangeCount: number | null;
+  /**
+   * The key of this snapshot's Phase 3 inputs with bins of `binSeconds`
+   * (sql/phase3-inputs-key.ts), which the run record stores; null where the
+   * store cannot tell without reading every JSON (SQL Server, and SQLite
+   * while a trigger of migration 007 is missing). Call it before `blocks`.
+   */
+  phase3InputsKey(binSeconds: number): Promise<Uint8Array | null>;
   /** The blocks in block-id order, in chunks; the next chunk is read only when asked for. */
-  blocks(chunkRows: number): AsyncIterable<SourceBlockRow[]>;
+  blocks(chunkRows: number, options?: SourceBlocksOptions): AsyncIterable<SourceBlockRow[]>;
   /** Ends the read snapshot (idempotent). */
   close(): Promise<void>;
 }
@@ -115,30 +132,35 @@ export interface AnalyticsReplaceTx extends WriteTx {
   /** The previous run's `phase3_digest` when it had Phase 3 (kept with it when Phase 3 is not replaced). */
   readonly previousPhase3Digest: Uint8Array | null;
   /**
-   * After a begin with `deferMinuteBins`: leaves the minute-bin rows
+   * After a begin with `deferPhase3`: leaves the minute-bin rows
    * (MINUTE_BIN_TABLES) in place when the previous run's digest is `digest`
    * and they are all there (the metadata row and `binRows` bin rows), else
    * deletes them for the caller to write its own. True when they were kept.
    */
   keepMinuteBins(digest: Uint8Array, binRows: number): Promise<boolean>;
+  /**
+   * How many rows of each Phase 3 table the schedule has, as this
+   * transaction sees them (on SQL Server, rows still buffered for a bulk
+   * load are not counted yet).
+   */
+  countPhase3Rows(): Promise<Phase3RowCounts>;
+  /** After a begin with `deferPhase3`: deletes the schedule's per-block minute ranges (VISIBILITY_RANGES), for the caller to write new ones. */
+  dropVisibilityRanges(): Promise<void>;
+  /** The previous run's `phase3_inputs_key` when it had Phase 3: its Phase 3 rows are those of a source with this key. */
+  readonly previousPhase3InputsKey: Uint8Array | null;
 }
 
 export interface AnalyticsReplaceOptions {
   /**
-   * Leave the rows of MINUTE_BIN_TABLES in place at begin even when Phase 3
-   * is replaced; the caller then must call `keepMinuteBins` before writing any.
+   * Leave Phase 3's rows in place at begin even when Phase 3 is replaced.
+   * The caller then keeps them all (its inputs are unchanged: it calls
+   * nothing), or calls `dropVisibilityRanges` before writing any range and
+   * `keepMinuteBins` before writing any minute bin.
    * @default false
    */
-  deferMinuteBins?: boolean;
+  deferPhase3?: boolean;
 }
 
-/** What a schedule's run record says, as the stores read it before replacing. */
-export interface RunRecordSettings {
-  phases: string;
-  n_bins: number;
-  bin_duration_seconds: number;
-  phase3_digest: Uint8Array | null;
-}
 
 export interface NewSchedule {
   schedule_name: string;
@@ -190,8 +212,8 @@ export interface Store {
   /**
    * Begins the atomic replacement of a schedule's analytics: serializes with
    * any other populate of the same schedule, then deletes the rows of the
-   * given phases' tables (and the run record) inside the transaction (the
-   * minute bins only later, or never, with `deferMinuteBins`).
+   * given phases' tables (and the run record) inside the transaction (Phase
+   * 3's only later, or never, with `deferPhase3`).
    */
   beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[], options?: AnalyticsReplaceOptions): Promise<AnalyticsReplaceTx>;
   /**

@@ -184,6 +184,7 @@ export const ANALYTICS_RUNS = table('schedule_analytics_runs', 'analytics', [
   col('invalid_block_ids', 'nvarchar', true),
   col('duration_ms', 'float'),
   col('phase3_digest', 'varbinary', true),
+  col('phase3_inputs_key', 'varbinary', true),
 ]);
 
 /**
@@ -217,27 +218,39 @@ export type Phase = keyof typeof PHASE_TABLES;
  */
 export const MINUTE_BIN_TABLES: readonly TableSpec[] = [TIME_METADATA, TIME_BINS];
 
-/** The tables whose rows a replace of `phases` deletes when it begins: all of theirs, but the minute bins' when deferred. */
-export function tablesDeletedAtBegin(phases: readonly Phase[], deferMinuteBins: boolean): TableSpec[] {
-  const tables = phases.flatMap((phase): readonly TableSpec[] => PHASE_TABLES[phase]);
-  return deferMinuteBins ? tables.filter((t) => !MINUTE_BIN_TABLES.includes(t)) : tables;
+/** The tables whose rows a replace of `phases` deletes when it begins: all of theirs, but Phase 3's when deferred. */
+export function tablesDeletedAtBegin(phases: readonly Phase[], deferPhase3: boolean): TableSpec[] {
+  return phases.filter((phase) => !(deferPhase3 && phase === 3)).flatMap((phase): readonly TableSpec[] => PHASE_TABLES[phase]);
 }
 export const ALL_PHASES: readonly Phase[] = [1, 2, 3];
 
 /**
  * What a replace leaves of the previous run: its other phases and the
- * settings they were computed with, and the digest of its minute bins when
- * it had Phase 3.
+ * settings they were computed with, and, when it had Phase 3, the digest of
+ * its minute bins and the key of the inputs its Phase 3 rows came from.
  */
-export function keptRun(record: { phases: string; n_bins: number; bin_duration_seconds: number; phase3_digest: Uint8Array | null } | undefined, replaced: readonly Phase[]) {
+export function keptRun(record: RunRecordSettings | undefined, replaced: readonly Phase[]) {
   const keptPhases = remainingPhases(record?.phases ?? null, replaced);
+  const hadPhase3 = remainingPhases(record?.phases ?? null, []).includes(3);
   return {
     keptPhases,
     keptNBins: keptPhases.length > 0 && record ? Number(record.n_bins) : null,
     keptBinSeconds: keptPhases.length > 0 && record ? Number(record.bin_duration_seconds) : null,
-    previousPhase3Digest: remainingPhases(record?.phases ?? null, []).includes(3) ? (record?.phase3_digest ?? null) : null,
+    previousPhase3Digest: hadPhase3 ? (record?.phase3_digest ?? null) : null,
+    previousPhase3InputsKey: hadPhase3 ? (record?.phase3_inputs_key ?? null) : null,
   };
 }
+
+/** The columns of a run record the stores read before replacing (`RUN_RECORD_SETTINGS`). */
+export interface RunRecordSettings {
+  phases: string;
+  n_bins: number;
+  bin_duration_seconds: number;
+  phase3_digest: Uint8Array | null;
+  phase3_inputs_key: Uint8Array | null;
+}
+
+export const RUN_RECORD_SETTINGS = ['phases', 'n_bins', 'bin_duration_seconds', 'phase3_digest', 'phase3_inputs_key'] as const satisfies readonly (keyof RunRecordSettings)[];
 
 /** The phases a run record (`"1,2,3"`) still holds after deleting `deleted`. */
 export function remainingPhases(recorded: string | null, deleted: readonly Phase[]): Phase[] {

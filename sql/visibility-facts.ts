@@ -51,8 +51,8 @@ export interface StoredVisibilityFacts {
   periodCount: number;
   unionHours: number;
   rangeCount: number;
-  /** The merged minute ranges in the `minute-range-codec` blob format. */
-  minuteRanges: Uint8Array;
+  /** The merged minute ranges in the `minute-range-codec` blob format; null when the source was asked not to read them. */
+  minuteRanges: Uint8Array | null;
 }
 
 /** The facts columns the source queries add (null when the block has no matching facts). */
@@ -70,6 +70,6 @@ export function storedFacts(row: FactsColumns): StoredVisibilityFacts | null {
     periodCount: row.factsPeriodCount,
     unionHours: row.factsUnionHours as number,
     rangeCount: row.factsRangeCount as number,
-    minuteRanges: row.factsMinuteRanges as Uint8Array,
+    minuteRanges: row.factsMinuteRanges,
   };
 }

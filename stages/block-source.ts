@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { SourceBlockRow, SourceSnapshot } from '../sql/store.js';
+import type { SourceBlockRow, SourceBlocksOptions, SourceSnapshot } from '../sql/store.js';
 import { now, type RunMetrics } from '../base/run-metrics.js';
 
 /**
@@ -7,9 +7,9 @@ import { now, type RunMetrics } from '../base/run-metrics.js';
  * store's iterator reads the next chunk only when the stream asks, so a slow
  * sink pauses the database cursor (backpressure) and memory stays flat.
  */
-export function blockSource(snapshot: SourceSnapshot, chunkRows: number, metrics: RunMetrics): Readable {
+export function blockSource(snapshot: SourceSnapshot, chunkRows: number, metrics: RunMetrics, options: SourceBlocksOptions = {}): Readable {
   async function* timed(): AsyncGenerator<SourceBlockRow[]> {
-    const it = snapshot.blocks(chunkRows)[Symbol.asyncIterator]();
+    const it = snapshot.blocks(chunkRows, options)[Symbol.asyncIterator]();
     for (;;) {
       const t0 = now();
       const next = await it.next();

@@ -4,7 +4,7 @@ import { DuplicateScheduleError, TsiError, UnknownScheduleError } from '../../ba
 import { deleteComparisonsOf } from '../queries/comparison-cache.js';
 import { REDACTED } from '../../base/logger.js';
 import { selectSourceAggregates, selectSourceBlocks, selectSourceBlocksWithFactsMssql, withServerKey, type ServerKeyColumns } from '../queries/source-blocks.js';
-import { countMinuteBinRows, minuteBinsUnchanged } from '../queries/minute-bins.js';
+import { countPhase3Rows, minuteBinsUnchanged, phase3RowCounts, type Phase3RowCounts } from '../queries/minute-bins.js';
 import { deleteUnusedFacts } from '../queries/visibility-facts.js';
 import type { FactsColumns } from '../visibility-facts.js';
 import type { Database } from '../schema.js';
@@ -22,10 +22,9 @@ import type {
   SourceSnapshot,
   Store,
   StoreCapabilities,
-  RunRecordSettings,
   WriteTx,
 } from '../store.js';
-import { ANALYTICS_RUNS, MINUTE_BIN_TABLES, keptRun, SOURCE_TABLES, tablesDeletedAtBegin, type Phase, type TableSpec } from '../table-specs.js';
+import { ANALYTICS_RUNS, MINUTE_BIN_TABLES, RUN_RECORD_SETTINGS, VISIBILITY_RANGES, keptRun, SOURCE_TABLES, tablesDeletedAtBegin, type Phase, type RunRecordSettings, type TableSpec } from '../table-specs.js';
 import { parseConnectionString, redactConnectionString } from './connection-string.js';
 import { getAppLock, scheduleClaimLock, scheduleWriteLock } from './mssql-app-lock.js';
 import { bindParameters, executeStatement, mssqlKysely, type SqlStatement } from './mssql-driver.js';
@@ -187,6 +186,10 @@ export class MssqlStore implements Store {
       // Each fact carries its JSON's digest, compared on the server: nothing to refuse or to recount.
       reuseRefused: null,
       jsonChangeCount: null,
+      // Knowing that no JSON changed would take digesting every block's JSON on the server first;
+      // a rerun keeps the minute bins by their output digest instead (keepMinuteBins).
+      phase3InputsKey: async () => null,
+      // Always with the minute ranges: a SQL Server populate never keeps Phase 3 by its inputs.
       async *blocks(chunkRows: number): AsyncIterable<SourceBlockRow[]> {
         if (!open) throw new TsiError(`the source snapshot of schedule ${scheduleId} is closed`);
         const request = bindParameters(new mssql.Request(pool), blocksQuery.parameters);
@@ -220,13 +223,13 @@ export class MssqlStore implements Store {
   }
 
   /**
-   * Deletes the phases' rows (but the minute bins' when `deferMinuteBins`);
+   * Deletes the phases' rows (but Phase 3's when `deferPhase3`);
    * the run record keeps the phases that remain (or goes).
    */
-  async #deletePhases(transaction: mssql.Transaction, scheduleId: number, phases: readonly Phase[], deferMinuteBins = false): Promise<{ deleted: number; kept: ReturnType<typeof keptRun> }> {
+  async #deletePhases(transaction: mssql.Transaction, scheduleId: number, phases: readonly Phase[], deferPhase3 = false): Promise<{ deleted: number; kept: ReturnType<typeof keptRun> }> {
     const run = <R>(statement: SqlStatement) => executeStatement<R>(new mssql.Request(transaction), statement);
-    const deleted = await this.#deleteRows(transaction, scheduleId, tablesDeletedAtBegin(phases, deferMinuteBins));
-    const record = await run<RunRecordSettings>(this.db.selectFrom('schedule_analytics_runs').select(['phases', 'n_bins', 'bin_duration_seconds', 'phase3_digest']).where('schedule_id', '=', scheduleId).compile());
+    const deleted = await this.#deleteRows(transaction, scheduleId, tablesDeletedAtBegin(phases, deferPhase3));
+    const record = await run<RunRecordSettings>(this.db.selectFrom('schedule_analytics_runs').select([...RUN_RECORD_SETTINGS]).where('schedule_id', '=', scheduleId).compile());
     const kept = keptRun(record.rows[0], phases);
     const { keptPhases } = kept;
     if (keptPhases.length === 0) await this.#deleteRunRecord(transaction, scheduleId);
@@ -285,16 +288,18 @@ export class MssqlStore implements Store {
     const transaction = await beginTransaction(this.#pool);
     try {
       await this.#lockSchedule(transaction, scheduleId);
-      const { kept } = await this.#deletePhases(transaction, scheduleId, phases, options.deferMinuteBins === true);
+      const { kept } = await this.#deletePhases(transaction, scheduleId, phases, options.deferPhase3 === true);
       // The populate writes a fresh run record (with the kept phases added).
       await this.#deleteRunRecord(transaction, scheduleId);
+      const countRows = async () => phase3RowCounts((await executeStatement<Phase3RowCounts>(new mssql.Request(transaction), countPhase3Rows(this.db, scheduleId).compile())).rows[0]);
       const keepMinuteBins = async (digest: Uint8Array, binRows: number) => {
-        const counts = await executeStatement<{ metadataRows: number; binRows: number }>(new mssql.Request(transaction), countMinuteBinRows(this.db, scheduleId).compile());
-        if (minuteBinsUnchanged(kept.previousPhase3Digest, digest, counts.rows[0], binRows)) return true;
+        // No digest stored (no previous Phase 3): nothing to keep, no rows to count.
+        if (kept.previousPhase3Digest !== null && minuteBinsUnchanged(kept.previousPhase3Digest, digest, await countRows(), binRows)) return true;
         await this.#deleteRows(transaction, scheduleId, MINUTE_BIN_TABLES);
         return false;
       };
-      return { ...this.#writeTx(transaction, new MssqlWriteBuffer(transaction, this.#writer, this.#flushLimits)), ...kept, jsonChangeCount: null, keepMinuteBins };
+      const dropVisibilityRanges = async () => void (await this.#deleteRows(transaction, scheduleId, [VISIBILITY_RANGES]));
+      return { ...this.#writeTx(transaction, new MssqlWriteBuffer(transaction, this.#writer, this.#flushLimits)), ...kept, jsonChangeCount: null, countPhase3Rows: countRows, keepMinuteBins, dropVisibilityRanges };
     } catch (error) {
       await rollbackQuietly(transaction);
       throw error;

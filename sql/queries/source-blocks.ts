@@ -48,7 +48,6 @@ const FACTS_COLUMNS = [
   'f.period_count as factsPeriodCount',
   'f.union_hours as factsUnionHours',
   'f.range_count as factsRangeCount',
-  'f.minute_ranges as factsMinuteRanges',
 ] as const;
 
 /**
@@ -57,7 +56,7 @@ const FACTS_COLUMNS = [
  * The JSON is selected only where no fact joined: a reused block's JSON is
  * never read (SQLite) nor sent (SQL Server).
  */
-function selectSourceBlocksWithFacts(db: Kysely<Database>, scheduleId: number, matches: RawBuilder<boolean>, extra: AliasedRawBuilder<unknown, string>[] = []) {
+function selectSourceBlocksWithFacts(db: Kysely<Database>, scheduleId: number, matches: RawBuilder<boolean>, extra: AliasedRawBuilder<unknown, string>[] = [], minuteRanges = true) {
   return joinedBlocks(db)
     .leftJoin('block_visibility_facts as f', (join) => join
       .onRef('f.scheduling_block_id', '=', 'sb.scheduling_block_id')
@@ -65,6 +64,7 @@ function selectSourceBlocksWithFacts(db: Kysely<Database>, scheduleId: number, m
     .select([
       ...SOURCE_COLUMNS,
       ...FACTS_COLUMNS,
+      (minuteRanges ? sql.ref<Uint8Array | null>('f.minute_ranges') : sql<null>`NULL`).as('factsMinuteRanges'),
       sql<string | null>`CASE WHEN f.scheduling_block_id IS NULL THEN sb.visibility_periods_json END`.as('visibilityJson'),
       ...extra,
     ])
@@ -76,10 +76,23 @@ function selectSourceBlocksWithFacts(db: Kysely<Database>, scheduleId: number, m
  * SQLite form: the triggers of migration 007 keep every stored fact that of
  * its block's current JSON, so the join needs only the byte length as a
  * cheap guard (`octet_length`, SQLite 3.43+, reads the record header, not
- * the content).
+ * the content). Without `minuteRanges` the stored ranges are not read.
  */
-export function selectSourceBlocksWithFactsSqlite(db: Kysely<Database>, scheduleId: number) {
-  return selectSourceBlocksWithFacts(db, scheduleId, sql<boolean>`f.json_length = octet_length(sb.visibility_periods_json)`);
+export function selectSourceBlocksWithFactsSqlite(db: Kysely<Database>, scheduleId: number, minuteRanges = true) {
+  return selectSourceBlocksWithFacts(db, scheduleId, sql<boolean>`f.json_length = octet_length(sb.visibility_periods_json)`, [], minuteRanges);
+}
+
+/** Per block of the schedule, in block order, what Phase 3 takes from its source row (sql/phase3-inputs-key.ts). */
+export function selectPhase3Inputs(db: Kysely<Database>, scheduleId: number) {
+  return joinedBlocks(db)
+    .select([
+      'ssb.scheduling_block_id as blockId',
+      'sb.priority as priority',
+      // The populate's rule for a scheduled block (stages/core/block-processor.ts).
+      sql<number>`CASE WHEN ssb.start_time_mjd IS NOT NULL AND ssb.stop_time_mjd IS NOT NULL THEN 1 ELSE 0 END`.as('scheduled'),
+    ])
+    .where('ssb.schedule_id', '=', scheduleId)
+    .orderBy('ssb.scheduling_block_id');
 }
 
 /** The key columns of a SQL Server source row that carries its JSON (`withServerKey`). */

@@ -51,6 +51,10 @@ BEGIN
 END;
 
 DELETE FROM block_visibility_facts;
+-- For the same reason a re-run counts as a change: a run record's key of
+-- Phase 3 inputs (migration 008) includes this count, and JSON edits made
+-- while no trigger counted them must not leave it equal.
+UPDATE block_visibility_json_changes SET change_count = change_count + 1;
 
 -- SHA-256 of the run's Phase 3 minute-bin output (the metadata row and every
 -- time-bin row); NULL when the run has no Phase 3 or predates this column.

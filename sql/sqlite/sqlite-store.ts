@@ -7,8 +7,9 @@ import { InsertStatementCache, rowsPerStatement } from '../insert-statements.js'
 import { migrationFiles } from '../migration-files.js';
 import { describeObject, migrationObjects, type MigrationObject } from '../migration-objects.js';
 import { deleteComparisonsOf, upsertComparisonSqlite } from '../queries/comparison-cache.js';
-import { selectSourceAggregates, selectSourceBlocks, selectSourceBlocksWithFactsSqlite, withStoredFacts } from '../queries/source-blocks.js';
-import { countMinuteBinRows, minuteBinsUnchanged } from '../queries/minute-bins.js';
+import { selectPhase3Inputs, selectSourceAggregates, selectSourceBlocks, selectSourceBlocksWithFactsSqlite, withStoredFacts } from '../queries/source-blocks.js';
+import { Phase3InputsKey } from '../phase3-inputs-key.js';
+import { countPhase3Rows, minuteBinsUnchanged, phase3RowCounts, type Phase3RowCounts } from '../queries/minute-bins.js';
 import { deleteUnusedFacts } from '../queries/visibility-facts.js';
 import type { FactsColumns } from '../visibility-facts.js';
 import type { Database } from '../schema.js';
@@ -17,12 +18,12 @@ import type {
   AnalyticsReplaceOptions,
   AnalyticsReplaceTx,
   ComparisonCacheRow,
-  RunRecordSettings,
   MigrationReport,
   NewSchedule,
   NextSourceIds,
   OpenSourceOptions,
   SourceBlockRow,
+  SourceBlocksOptions,
   SourceLoadTx,
   SourceSnapshot,
   Store,
@@ -30,7 +31,7 @@ import type {
   StoreReopenSpec,
   WriteTx,
 } from '../store.js';
-import { ANALYTICS_RUNS, MINUTE_BIN_TABLES, keptRun, tablesDeletedAtBegin, type Phase, type RowBatch, type TableSpec } from '../table-specs.js';
+import { ANALYTICS_RUNS, MINUTE_BIN_TABLES, RUN_RECORD_SETTINGS, VISIBILITY_RANGES, keptRun, tablesDeletedAtBegin, type Phase, type RunRecordSettings, type RowBatch, type TableSpec } from '../table-specs.js';
 import { SQLITE_DEFAULTS, type SqliteStoreConfig } from './sqlite-store-config.js';
 import { sqliteStatements } from './sqlite-statements.js';
 import { WriteTurn } from './write-turn.js';
@@ -242,9 +243,12 @@ export class SqliteStore implements Store {
     };
     try {
       const { aggregates, fingerprint } = this.#sourceAggregates(conn, scheduleId);
-      const reuseRefused = options.reuseFacts === true ? this.#factsUntrusted(conn) : null;
-      const reuse = options.reuseFacts === true && reuseRefused === null;
-      const blocksQuery = (reuse ? selectSourceBlocksWithFactsSqlite(this.db, scheduleId) : selectSourceBlocks(this.db, scheduleId)).compile();
+      const untrusted = this.#factsUntrusted(conn);
+      const reuseRefused = options.reuseFacts === true ? untrusted : null;
+      const reuse = options.reuseFacts === true && untrusted === null;
+      // Counted by the triggers: without one, an edit may have gone uncounted.
+      const changeCount = untrusted === null ? jsonChangeCount(conn) : null;
+      const db = this.db;
       return {
         scheduleId,
         blockCount: aggregates.blockCount,
@@ -252,8 +256,18 @@ export class SqliteStore implements Store {
         priorityMax: aggregates.priorityMax,
         fingerprint,
         reuseRefused,
-        jsonChangeCount: reuse ? jsonChangeCount(conn) : null,
-        async *blocks(chunkRows: number): AsyncIterable<SourceBlockRow[]> {
+        jsonChangeCount: reuse ? changeCount : null,
+        phase3InputsKey: async (binSeconds: number) => {
+          if (changeCount === null) return null;
+          const key = new Phase3InputsKey(changeCount, binSeconds);
+          const q = selectPhase3Inputs(db, scheduleId).compile();
+          for (const [blockId, priority, scheduled] of conn.prepare(q.sql).raw(true).iterate(q.parameters as unknown[]) as IterableIterator<[number, number, number]>) {
+            key.add(blockId, priority, scheduled === 1);
+          }
+          return key.digest();
+        },
+        async *blocks(chunkRows: number, blockOptions: SourceBlocksOptions = {}): AsyncIterable<SourceBlockRow[]> {
+          const blocksQuery = (reuse ? selectSourceBlocksWithFactsSqlite(db, scheduleId, blockOptions.minuteRanges ?? true) : selectSourceBlocks(db, scheduleId)).compile();
           // iterate() steps the cursor only as chunks are pulled: backpressure for free.
           const rows = conn.prepare(blocksQuery.sql).iterate(blocksQuery.parameters as unknown[]) as IterableIterator<SourceBlockRow & FactsColumns>;
           cursor = rows;
@@ -384,17 +398,21 @@ export class SqliteStore implements Store {
   async beginAnalyticsReplace(scheduleId: number, phases: readonly Phase[], options: AnalyticsReplaceOptions = {}): Promise<AnalyticsReplaceTx> {
     const release = await this.#beginWrite();
     try {
-      const kept = this.#deletePhases(scheduleId, phases, options.deferMinuteBins === true).kept;
+      const kept = this.#deletePhases(scheduleId, phases, options.deferPhase3 === true).kept;
       // The populate writes a fresh run record (with the kept phases added).
       this.#statement(`DELETE FROM ${ANALYTICS_RUNS.name} WHERE schedule_id = ?`).run(scheduleId);
+      const countRows = async () => {
+        const q = countPhase3Rows(this.db, scheduleId).compile();
+        return phase3RowCounts(this.#statement(q.sql).get(q.parameters as unknown[]) as Phase3RowCounts);
+      };
       const keepMinuteBins = async (digest: Uint8Array, binRows: number) => {
-        const q = countMinuteBinRows(this.db, scheduleId).compile();
-        const counts = this.#statement(q.sql).get(q.parameters as unknown[]) as { metadataRows: number; binRows: number };
-        if (minuteBinsUnchanged(kept.previousPhase3Digest, digest, counts, binRows)) return true;
+        // No digest stored (no previous Phase 3): nothing to keep, no rows to count.
+        if (kept.previousPhase3Digest !== null && minuteBinsUnchanged(kept.previousPhase3Digest, digest, await countRows(), binRows)) return true;
         this.#deleteRows(scheduleId, MINUTE_BIN_TABLES);
         return false;
       };
-      return { ...this.#makeTx(release), ...kept, jsonChangeCount: jsonChangeCount(this.#writer), keepMinuteBins };
+      const dropVisibilityRanges = async () => void this.#deleteRows(scheduleId, [VISIBILITY_RANGES]);
+      return { ...this.#makeTx(release), ...kept, jsonChangeCount: jsonChangeCount(this.#writer), countPhase3Rows: countRows, keepMinuteBins, dropVisibilityRanges };
     } catch (error) {
       this.#writer.exec('ROLLBACK');
       release();
@@ -403,12 +421,12 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Deletes the phases' rows (but the minute bins' when `deferMinuteBins`);
+   * Deletes the phases' rows (but Phase 3's when `deferPhase3`);
    * the run record keeps the phases that remain (or goes).
    */
-  #deletePhases(scheduleId: number, phases: readonly Phase[], deferMinuteBins = false): { deleted: number; kept: ReturnType<typeof keptRun> } {
-    const deleted = this.#deleteRows(scheduleId, tablesDeletedAtBegin(phases, deferMinuteBins));
-    const run = this.#statement(`SELECT phases, n_bins, bin_duration_seconds, phase3_digest FROM ${ANALYTICS_RUNS.name} WHERE schedule_id = ?`).get(scheduleId) as RunRecordSettings | undefined;
+  #deletePhases(scheduleId: number, phases: readonly Phase[], deferPhase3 = false): { deleted: number; kept: ReturnType<typeof keptRun> } {
+    const deleted = this.#deleteRows(scheduleId, tablesDeletedAtBegin(phases, deferPhase3));
+    const run = this.#statement(`SELECT ${RUN_RECORD_SETTINGS.join(', ')} FROM ${ANALYTICS_RUNS.name} WHERE schedule_id = ?`).get(scheduleId) as RunRecordSettings | undefined;
     const kept = keptRun(run, phases);
     const { keptPhases } = kept;
     if (keptPhases.length === 0) this.#statement(`DELETE FROM ${ANALYTICS_RUNS.name} WHERE schedule_id = ?`).run(scheduleId);

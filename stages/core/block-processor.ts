@@ -8,7 +8,7 @@ import { RowBatcher, type TableBatch } from './row-batcher.js';
 import { BLOCKS_ANALYTICS, VISIBILITY_FACTS, VISIBILITY_RANGES } from '../../sql/table-specs.js';
 import type { SourceBlockRow } from '../../sql/store.js';
 import { factsKey, type FactsKeyRule } from '../../sql/visibility-facts.js';
-import { BadInputError } from '../../base/errors.js';
+import { BadInputError, TsiError } from '../../base/errors.js';
 import { now, type RunMetrics } from '../../base/run-metrics.js';
 
 export interface BlockProcessorOptions {
@@ -71,7 +71,11 @@ export class BlockProcessor {
     let problem: string | null = null;
     let rangesBlob: Buffer | Uint8Array | null = null;
     if (reused) {
-      decodeMinuteRanges(reused.minuteRanges, this.#ranges);
+      // Without its ranges (a populate that keeps Phase 3 needs none), the block has none here.
+      if (reused.minuteRanges === null) {
+        if (this.#rangeRows) throw new TsiError(`block ${row.blockId}: the source sent stored facts without the minute ranges this populate writes (a bug: please report it)`);
+        this.#ranges.clear();
+      } else decodeMinuteRanges(reused.minuteRanges, this.#ranges);
       f.totalVisibilityHours = reused.unionHours;
       f.visibilityPeriodCount = reused.periodCount;
       rangesBlob = reused.minuteRanges;

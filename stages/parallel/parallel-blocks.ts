@@ -1,5 +1,5 @@
 import type { RunMetrics } from '../../base/run-metrics.js';
-import type { SourceBlockRow, SourceSnapshot, WriteTx } from '../../sql/store.js';
+import type { SourceBlockRow, SourceBlocksOptions, SourceSnapshot, WriteTx } from '../../sql/store.js';
 import { writeBatch } from '../analytics-sink.js';
 import { blockSource } from '../block-source.js';
 import { replayBlockFacts } from '../core/block-facts-columns.js';
@@ -34,6 +34,8 @@ export interface ParallelBlocksOptions {
   workers: number;
   /** Source rows per chunk handed to a worker. */
   chunkRows: number;
+  /** How the source reads the blocks. */
+  blocks: SourceBlocksOptions;
   /** Accumulators fed on this thread, in block order, from the workers' recorded facts (Phase 2). */
   replayInto: readonly Accumulator<unknown>[];
   /** Every accumulator of this thread, for chunks parsed here (Phase 2 and the Phase 3 the workers' counts merge into). */
@@ -84,7 +86,7 @@ export async function runBlocksInWorkers(snapshot: SourceSnapshot, tx: WriteTx, 
     for (const batch of result.batches) await writeBatch(tx, unpackTableBatch(batch), m);
   };
   try {
-    for await (const sourceChunk of blockSource(snapshot, o.chunkRows, o.metrics)) {
+    for await (const sourceChunk of blockSource(snapshot, o.chunkRows, o.metrics, o.blocks)) {
       for (const { rows, chars, reused } of splitRuns(sourceChunk as SourceBlockRow[], WORKER_CHUNK_CHARS)) {
         const answer = reused || chars > INLINE_CHUNK_CHARS ? Promise.resolve(rows) : pool.submit(rows);
         // Awaited in order below; this only keeps a failure that arrives early from counting as unhandled.

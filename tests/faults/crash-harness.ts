@@ -39,8 +39,12 @@ export const OLD_CONFIG: Partial<PipelineConfig> = { nBins: 7, binSeconds: 120, 
 /** OLD_CONFIG as `populate` arguments. */
 export const OLD_CONFIG_ARGS: readonly string[] = ['--bins', '7', '--bin-seconds', '120', '--phases', '1,2,3'];
 
-/** Columns that differ between two identical runs (ids, clocks). */
-const VOLATILE_COLUMNS = new Set(['id', 'created_at', 'completed_at', 'duration_ms']);
+/**
+ * Columns that differ between two identical runs: ids, clocks, and the key of
+ * Phase 3's inputs, which counts every visibility JSON edit in the database,
+ * of other schedules' blocks too (tests/pipeline/phase3-kept.test.ts checks it).
+ */
+const VOLATILE_COLUMNS = new Set(['id', 'created_at', 'completed_at', 'duration_ms', 'phase3_inputs_key']);
 
 /** One value as digest text: strings quoted (so '1' ≠ 1), blobs as hex, SQL Server's BIT booleans as SQLite's 0/1. */
 function canonical(value: unknown): string {

@@ -97,6 +97,7 @@ describe('the T-SQL migrations', () => {
       '005_phase4_keys_gaps_timeline_compare.sql',
       '006_block_visibility_facts.sql',
       '007_incremental_refresh.sql',
+      '008_phase3_inputs_key.sql',
     ]);
   });
 

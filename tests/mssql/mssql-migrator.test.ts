@@ -128,8 +128,8 @@ ORDER BY o.i`);
 describe('missingMigrations', () => {
   it('lists every file on a database never migrated, and only the unapplied ones after', async () => {
     server.answer = (text) => (text.includes('OBJECT_ID') ? { rows: [{ id: null }] } : {});
-    expect((await missingMigrations(pool)).map((f) => f.version)).toEqual(['000', '001', '002', '003', '004', '005', '006', '007']);
+    expect((await missingMigrations(pool)).map((f) => f.version)).toEqual(['000', '001', '002', '003', '004', '005', '006', '007', '008']);
     server.answer = (text) => (text.includes('OBJECT_ID') ? { rows: [{ id: 42 }] } : { rows: [{ version: '000' }, { version: '001' }, { version: '003' }] });
-    expect((await missingMigrations(pool)).map((f) => f.version)).toEqual(['002', '004', '005', '006', '007']);
+    expect((await missingMigrations(pool)).map((f) => f.version)).toEqual(['002', '004', '005', '006', '007', '008']);
   });
 });

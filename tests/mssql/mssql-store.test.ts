@@ -20,7 +20,7 @@ afterEach(async () => {
 const PHASE_2_DELETES = ['schedule_summary_analytics', 'schedule_priority_rates', 'schedule_visibility_bins', 'schedule_heatmap_bins'].map(
   (t) => `tx1 query: delete from "analytics"."${t}" where "schedule_id" = @1`,
 );
-const SELECT_RUN = 'tx1 query: select "phases", "n_bins", "bin_duration_seconds", "phase3_digest" from "analytics"."schedule_analytics_runs" where "schedule_id" = @1';
+const SELECT_RUN = 'tx1 query: select "phases", "n_bins", "bin_duration_seconds", "phase3_digest", "phase3_inputs_key" from "analytics"."schedule_analytics_runs" where "schedule_id" = @1';
 const UPDATE_RUN = 'tx1 query: update "analytics"."schedule_analytics_runs" set "phases" = @1 where "schedule_id" = @2';
 const DELETE_RUN = 'tx1 query: delete from "analytics"."schedule_analytics_runs" where "schedule_id" = @1';
 
@@ -72,22 +72,28 @@ describe('MssqlStore writes', () => {
     ]);
   });
 
-  it('with deferMinuteBins, deletes the minute bins only when keepMinuteBins finds them changed or incomplete', async () => {
+  it('with deferPhase3, deletes no Phase 3 row at begin; the minute bins only when keepMinuteBins finds them changed or incomplete, the ranges when asked', async () => {
     const digest = Buffer.alloc(32, 7);
+    const inputsKey = Buffer.alloc(32, 9);
     const deletes = (tables: string[]) => tables.map((t) => `tx1 query: delete from "analytics"."${t}" where "schedule_id" = @1`);
-    const COUNT = 'tx1 query: select (select count(*) as "n" from "analytics"."schedule_visibility_time_metadata" where "schedule_id" = @1) as "metadataRows", (select count(*) as "n" from "analytics"."schedule_visibility_time_bins" where "schedule_id" = @2) as "binRows"';
+    const COUNT = 'tx1 query: select (select count(*) as "n" from "analytics"."schedule_visibility_time_metadata" where "schedule_id" = @1) as "metadataRows", '
+      + '(select count(*) as "n" from "analytics"."schedule_visibility_time_bins" where "schedule_id" = @2) as "binRows", '
+      + '(select count(*) as "n" from "analytics"."schedule_block_visibility_ranges" where "schedule_id" = @3) as "rangeRows"';
     for (const [binRows, kept] of [[40, true], [41, false]] as const) {
       server.log.length = 0;
-      server.answer = (text) => (text.startsWith('select "phases"') ? { rows: [{ phases: '1,2,3', n_bins: 7, bin_duration_seconds: 60, phase3_digest: digest }] }
-        : text.startsWith('select (select count') ? { rows: [{ metadataRows: 1, binRows: 40 }] } : {});
-      const tx = await store.beginAnalyticsReplace(5, [3], { deferMinuteBins: true });
-      expect(tx.previousPhase3Digest).toEqual(digest);
+      server.answer = (text) => (text.startsWith('select "phases"') ? { rows: [{ phases: '1,2,3', n_bins: 7, bin_duration_seconds: 60, phase3_digest: digest, phase3_inputs_key: inputsKey }] }
+        : text.startsWith('select (select count') ? { rows: [{ metadataRows: 1, binRows: '40', rangeRows: 12 }] } : {});
+      const tx = await store.beginAnalyticsReplace(5, [3], { deferPhase3: true });
+      expect([tx.previousPhase3Digest, tx.previousPhase3InputsKey]).toEqual([digest, inputsKey]);
+      expect(await tx.countPhase3Rows()).toEqual({ metadataRows: 1, binRows: 40, rangeRows: 12 });
       expect(await tx.keepMinuteBins(Buffer.from(digest), binRows)).toBe(kept);
+      await tx.dropVisibilityRanges();
       await tx.rollback();
       // The second round runs in the fake's second transaction.
       expect(server.log.slice(2).map((l) => l.replace(/^tx\d+/, 'tx1'))).toEqual([
-        ...deletes(['schedule_block_visibility_ranges']), SELECT_RUN, UPDATE_RUN, DELETE_RUN, COUNT,
-        ...(kept ? [] : deletes(['schedule_visibility_time_metadata', 'schedule_visibility_time_bins'])), 'tx1 rollback',
+        SELECT_RUN, UPDATE_RUN, DELETE_RUN, COUNT, COUNT,
+        ...(kept ? [] : deletes(['schedule_visibility_time_metadata', 'schedule_visibility_time_bins'])),
+        ...deletes(['schedule_block_visibility_ranges']), 'tx1 rollback',
       ]);
     }
   });
