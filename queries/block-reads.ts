@@ -70,8 +70,9 @@ export async function fetchDistributionBlocks(store: Store, scheduleId: number, 
 
 /** True when the schedule has per-block analytics rows. */
 export async function hasAnalyticsData(store: Store, scheduleId: number): Promise<boolean> {
-  const row = await store.db.selectFrom('schedule_blocks_analytics').select('id').where('schedule_id', '=', scheduleId).limit(1).executeTakeFirst();
-  return row !== undefined;
+  // MIN, not LIMIT 1: T-SQL has no LIMIT, and the (schedule_id, block) index answers it with one seek.
+  const row = await store.db.selectFrom('schedule_blocks_analytics').select((eb) => eb.fn.min('scheduling_block_id').as('first')).where('schedule_id', '=', scheduleId).executeTakeFirst();
+  return row?.first !== null && row?.first !== undefined;
 }
 
 /** Deletes the schedule's analytics of the given phases (default: all) without touching its source; returns rows deleted. */

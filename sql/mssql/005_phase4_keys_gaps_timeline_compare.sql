@@ -27,7 +27,9 @@ IF COL_LENGTH(N'analytics.schedule_summary_analytics', N'gap_max_hours') IS NULL
 GO
 
 -- Timeline: a schedule's scheduled blocks in start order, from the index.
-IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_sba_timeline' AND object_id = OBJECT_ID(N'analytics.schedule_blocks_analytics'))
+-- (Babelfish before 2025 lists an index under its internal name, the given
+-- name followed by the table's and a hash: hence the prefix match.)
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE (name = N'ix_sba_timeline' OR name LIKE N'ix[_]sba[_]timeline%') AND object_id = OBJECT_ID(N'analytics.schedule_blocks_analytics'))
   CREATE NONCLUSTERED INDEX ix_sba_timeline
     ON analytics.schedule_blocks_analytics (schedule_id, is_scheduled, scheduled_start_mjd);
 GO
@@ -90,6 +92,6 @@ CREATE TABLE analytics.schedule_comparisons (
 GO
 
 -- Deleting a schedule's analytics deletes the pairs it is the B side of too.
-IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_sc_schedule_b' AND object_id = OBJECT_ID(N'analytics.schedule_comparisons'))
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE (name = N'ix_sc_schedule_b' OR name LIKE N'ix[_]sc[_]schedule[_]b%') AND object_id = OBJECT_ID(N'analytics.schedule_comparisons'))
   CREATE NONCLUSTERED INDEX ix_sc_schedule_b ON analytics.schedule_comparisons (schedule_b_id);
 GO

@@ -18,7 +18,7 @@ CREATE TABLE analytics.block_visibility_facts (
 );
 GO
 
--- Cleanup asks which schedules still link a block.
-IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_ssb_block' AND object_id = OBJECT_ID(N'dbo.schedule_scheduling_blocks'))
+-- Cleanup asks which schedules still link a block. (The prefix match: see 005.)
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE (name = N'ix_ssb_block' OR name LIKE N'ix[_]ssb[_]block%') AND object_id = OBJECT_ID(N'dbo.schedule_scheduling_blocks'))
   CREATE NONCLUSTERED INDEX ix_ssb_block ON dbo.schedule_scheduling_blocks (scheduling_block_id);
 GO

@@ -30,7 +30,9 @@ const HELD_ROWS = 10 * ROWS_PER_INSERT;
  */
 const STAGING = '#tsi_visibility_facts';
 
-export const CREATE_STAGING = `CREATE TABLE ${STAGING} (
+// DROP first: a staging table left on a pooled session (whatever went wrong) must not block the next populate.
+export const CREATE_STAGING = `DROP TABLE IF EXISTS ${STAGING};
+CREATE TABLE ${STAGING} (
   scheduling_block_id BIGINT NOT NULL PRIMARY KEY, json_digest BINARY(32) NOT NULL, json_length BIGINT NOT NULL,
   period_count INT NOT NULL, union_hours FLOAT NOT NULL, range_count INT NOT NULL, minute_ranges VARBINARY(MAX) NOT NULL)`;
 

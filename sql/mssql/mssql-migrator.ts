@@ -19,23 +19,32 @@ SELECT @version, @name WHERE NOT EXISTS (SELECT 1 FROM dbo.schema_migrations WHE
 
 /**
  * The objects of `objects` that do not exist, one parameter set per object
- * (the names come from our own files, but are bound, never spliced).
+ * (the names come from our own files, but are bound, never spliced). An
+ * index matches its name or, for Babelfish before 2025, which lists an
+ * index under an internal name (the given name, the table's, a hash), the
+ * name as a prefix (`@like`).
  */
 export function missingObjectsQuery(objects: readonly MigrationObject[]): string {
-  const rows = objects.map((_, i) => `(${i}, @kind${i}, @table${i}, @name${i})`).join(',\n  ');
+  const rows = objects.map((_, i) => `(${i}, @kind${i}, @table${i}, @name${i}, @like${i})`).join(',\n  ');
   return `SELECT o.i FROM (VALUES
   ${rows}
-) AS o(i, kind, tbl, name)
+) AS o(i, kind, tbl, name, name_like)
 WHERE (o.kind = N'table' AND OBJECT_ID(o.tbl, N'U') IS NULL)
    OR (o.kind = N'column' AND COL_LENGTH(o.tbl, o.name) IS NULL)
-   OR (o.kind = N'index' AND NOT EXISTS (SELECT 1 FROM sys.indexes AS ix WHERE ix.name = o.name AND ix.object_id = OBJECT_ID(o.tbl)))
+   OR (o.kind = N'index' AND NOT EXISTS (SELECT 1 FROM sys.indexes AS ix WHERE (ix.name = o.name OR ix.name LIKE o.name_like) AND ix.object_id = OBJECT_ID(o.tbl)))
 ORDER BY o.i`;
+}
+
+/** A LIKE pattern for names that start with `name` (its `[`, `_` and `%` taken literally). */
+export function prefixPattern(name: string): string {
+  return name.replace(/[[_%]/g, (c) => `[${c}]`) + '%';
 }
 
 async function missingObjects(transaction: mssql.Transaction, objects: readonly MigrationObject[]): Promise<MigrationObject[]> {
   if (objects.length === 0) return [];
   const request = new mssql.Request(transaction);
-  objects.forEach((o, i) => request.input(`kind${i}`, mssql.NVarChar(16), o.kind).input(`table${i}`, mssql.NVarChar(256), o.table).input(`name${i}`, mssql.NVarChar(256), o.name));
+  objects.forEach((o, i) => request.input(`kind${i}`, mssql.NVarChar(16), o.kind).input(`table${i}`, mssql.NVarChar(256), o.table)
+    .input(`name${i}`, mssql.NVarChar(256), o.name).input(`like${i}`, mssql.NVarChar(512), prefixPattern(o.name)));
   const result = await request.query<{ i: number }>(missingObjectsQuery(objects));
   return (result.recordset ?? []).map((r) => objects[r.i]);
 }

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TsiError } from '../../base/errors.js';
 import { migrationFiles } from '../../sql/migration-files.js';
 import { splitGoBatches } from '../../sql/mssql/go-batches.js';
-import { migrate, missingMigrations, missingObjectsQuery } from '../../sql/mssql/mssql-migrator.js';
+import { migrate, missingMigrations, missingObjectsQuery, prefixPattern } from '../../sql/mssql/mssql-migrator.js';
 import { installFakeServer, type FakeServer } from './fake-mssql.js';
 
 const pool = new mssql.ConnectionPool({ server: 'localhost' });
@@ -100,13 +100,19 @@ describe('migrate (mssql)', () => {
   it('asks about tables, added columns and indexes with one bound query', () => {
     const sql = missingObjectsQuery([{ kind: 'table', table: 'analytics.t', name: 'analytics.t' }, { kind: 'column', table: 'dbo.b', name: 'c' }]);
     expect(sql).toBe(`SELECT o.i FROM (VALUES
-  (0, @kind0, @table0, @name0),
-  (1, @kind1, @table1, @name1)
-) AS o(i, kind, tbl, name)
+  (0, @kind0, @table0, @name0, @like0),
+  (1, @kind1, @table1, @name1, @like1)
+) AS o(i, kind, tbl, name, name_like)
 WHERE (o.kind = N'table' AND OBJECT_ID(o.tbl, N'U') IS NULL)
    OR (o.kind = N'column' AND COL_LENGTH(o.tbl, o.name) IS NULL)
-   OR (o.kind = N'index' AND NOT EXISTS (SELECT 1 FROM sys.indexes AS ix WHERE ix.name = o.name AND ix.object_id = OBJECT_ID(o.tbl)))
+   OR (o.kind = N'index' AND NOT EXISTS (SELECT 1 FROM sys.indexes AS ix WHERE (ix.name = o.name OR ix.name LIKE o.name_like) AND ix.object_id = OBJECT_ID(o.tbl)))
 ORDER BY o.i`);
+  });
+
+  it('matches an index by its name as a LIKE prefix, with _, % and [ taken literally (Babelfish lists ix_a as ix_a<table><hash>)', () => {
+    expect(prefixPattern('ix_sba_timeline')).toBe('ix[_]sba[_]timeline%');
+    expect(prefixPattern('a%b[c')).toBe('a[%]b[[]c%');
+    expect(prefixPattern('plain')).toBe('plain%');
   });
 
   it('rolls back a failing file and names it', async () => {

@@ -159,7 +159,7 @@ describe('a populate on SQL Server (fake server)', () => {
     // The parsed blocks' visibility facts: staged in a session table as they come (285 rows an INSERT, in
     // ~3 MB lots), merged at commit under the facts lock, after the source was read.
     const at = (pattern: RegExp) => server.log.flatMap((line, i) => (pattern.test(line) ? [i] : []));
-    const create = at(/^tx1 batch: CREATE TABLE #tsi_visibility_facts /);
+    const create = at(/^tx1 batch: DROP TABLE IF EXISTS #tsi_visibility_facts;\nCREATE TABLE #tsi_visibility_facts /);
     const inserts = at(/^tx1 query: INSERT INTO #tsi_visibility_facts /);
     const lock = at(/sp_getapplock tsi-etl:visibility-facts/);
     const merge = at(/^tx1 batch: UPDATE f SET .*\nFROM \[analytics\]\.\[block_visibility_facts\] AS f INNER JOIN #tsi_visibility_facts AS v /);

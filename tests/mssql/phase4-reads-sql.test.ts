@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { analyticsCompareBlocks } from '../../queries/compare-block-rows.js';
 import { legacyCompareBlocks } from '../../queries/legacy/legacy-compare-blocks.js';
 import { readCachedPair, readRunTokens } from '../../queries/comparison-cache.js';
+import { hasAnalyticsData } from '../../queries/block-reads.js';
 import { fetchTimeline } from '../../queries/timeline-reads.js';
 import { isDuplicateKey, upsertComparisonMssql } from '../../sql/mssql/mssql-comparison-upsert.js';
 import { mssqlKysely } from '../../sql/mssql/mssql-driver.js';
@@ -63,6 +64,19 @@ describe('Phase 4 reads compiled for SQL Server', () => {
       + 'order by "a"."scheduled_start_mjd", "a"."scheduling_block_id"',
     );
     expect(statements[1].parameters.slice(0, 2)).toEqual([3, 1]);
+  });
+
+  it('tells an empty Timeline with analytics from a schedule without them in T-SQL (no LIMIT, which T-SQL lacks)', async () => {
+    for (const [first, has] of [[null, false], ['7', true]] as const) {
+      const { store, statements } = recordingStore((q) => (q.includes('min(') ? [{ first }] : []));
+      expect(await hasAnalyticsData(store, 3)).toBe(has);
+      expect(statements.map((s) => s.sql)).toEqual(['select min("scheduling_block_id") as "first" from "analytics"."schedule_blocks_analytics" where "schedule_id" = @1']);
+    }
+    // The Timeline asks it when no block is in range: every statement of that path is T-SQL.
+    const { store, statements } = recordingStore((q) => (q.includes('"dbo"."schedules"') ? [{ dark_periods_json: null }] : q.includes('min(') ? [{ first: '7' }] : []));
+    expect((await fetchTimeline(store, { scheduleId: 3 })).blocks).toEqual([]);
+    expect(statements.some((s) => s.sql.includes('min("scheduling_block_id")'))).toBe(true);
+    for (const s of statements) expect(s.sql).not.toMatch(/\blimit\b/i);
   });
 
   it('reads the per-block rows of a Compare side from the analytics table and from the source tables', async () => {
