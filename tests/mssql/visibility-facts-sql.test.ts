@@ -57,14 +57,15 @@ describe('the T-SQL of visibility facts', () => {
     expect(drop).toBe('DROP TABLE #tsi_visibility_facts;');
   });
 
-  it('cleans up only facts that no schedule with analytics links', () => {
+  it('cleans up only facts that no schedule with analytics links, naming columns through an alias (no schema.table.column)', () => {
     const q = deleteUnusedFacts(db, 42).compile();
     expect(q.sql).toBe(
-      'delete from "analytics"."block_visibility_facts" where ("analytics"."block_visibility_facts"."scheduling_block_id" in ' +
-        '(select "scheduling_block_id" from "dbo"."schedule_scheduling_blocks" where "schedule_id" = @1) ' +
-        'or not exists (select 1 as "one" from "dbo"."scheduling_blocks" as "sb" where "sb"."scheduling_block_id" = "analytics"."block_visibility_facts"."scheduling_block_id")) ' +
+      'delete from "analytics"."block_visibility_facts" where "scheduling_block_id" in (select "f"."scheduling_block_id" from "analytics"."block_visibility_facts" as "f" ' +
+        'where ("f"."scheduling_block_id" in (select "scheduling_block_id" from "dbo"."schedule_scheduling_blocks" where "schedule_id" = @1) ' +
+        'or not exists (select 1 as "one" from "dbo"."scheduling_blocks" as "sb" where "sb"."scheduling_block_id" = "f"."scheduling_block_id")) ' +
         'and not exists (select 1 as "one" from "dbo"."schedule_scheduling_blocks" as "o" inner join "analytics"."schedule_analytics_runs" as "r" on "r"."schedule_id" = "o"."schedule_id" ' +
-        'where "o"."scheduling_block_id" = "analytics"."block_visibility_facts"."scheduling_block_id")',
+        'where "o"."scheduling_block_id" = "f"."scheduling_block_id"))',
     );
+    expect(q.sql).not.toMatch(/"\w+"\."\w+"\."\w+"/);
   });
 });
