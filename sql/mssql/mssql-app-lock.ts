@@ -4,6 +4,8 @@ import mssql from 'mssql';
 export const scheduleWriteLock = (scheduleId: number): string => `tsi-etl:schedule:${scheduleId}`;
 /** A backfill worker's claim on a schedule; distinct from the write lock, which the claimant's own populate takes. */
 export const scheduleClaimLock = (scheduleId: number): string => `tsi-etl:claim:${scheduleId}`;
+/** Serializes loads of schedules into the source tables (import, generate) across processes. */
+export const SOURCE_LOAD_LOCK = 'tsi-etl:source-load';
 /** Serializes `migrate` across processes. */
 export const MIGRATION_LOCK = 'tsi-etl:migrate';
 

@@ -26,7 +26,7 @@ import type {
 } from '../store.js';
 import { ANALYTICS_RUNS, MINUTE_BIN_TABLES, RUN_RECORD_SETTINGS, VISIBILITY_RANGES, keptRun, SOURCE_TABLES, tablesDeletedAtBegin, type Phase, type RunRecordSettings, type TableSpec } from '../table-specs.js';
 import { parseConnectionString, redactConnectionString } from './connection-string.js';
-import { getAppLock, scheduleClaimLock, scheduleWriteLock } from './mssql-app-lock.js';
+import { getAppLock, scheduleClaimLock, scheduleWriteLock, SOURCE_LOAD_LOCK } from './mssql-app-lock.js';
 import { bindParameters, executeStatement, mssqlKysely, type SqlStatement } from './mssql-driver.js';
 import { streamRows } from './mssql-row-stream.js';
 import { migrate, missingMigrations } from './mssql-migrator.js';
@@ -330,6 +330,14 @@ export class MssqlStore implements Store {
 
   async beginSourceLoad(): Promise<SourceLoadTx> {
     const transaction = await beginTransaction(this.#pool);
+    try {
+      // Loads take turns for their ids and checksums: Babelfish accepts the table hints below but takes no lock for them.
+      const code = await getAppLock(transaction, SOURCE_LOAD_LOCK, this.#lockTimeoutMs);
+      if (code < 0) throw new TsiError(`another process is loading a schedule into this database (its lock was not granted within ${this.#lockTimeoutMs} ms; sp_getapplock returned ${code}): retry when it is done`);
+    } catch (error) {
+      await rollbackQuietly(transaction);
+      throw error;
+    }
     const buffer = new MssqlWriteBuffer(transaction, this.#writer, this.#flushLimits);
     // Buffered rows go first: a statement of the transaction must see every row inserted before it.
     const run = async <R>(statement: SqlStatement) => {

@@ -147,9 +147,11 @@ describe('MssqlStore writes', () => {
     await expect(tx.createSchedule({ schedule_name: 'n', checksum: 'known', dark_periods_json: null })).rejects.toEqual(new DuplicateScheduleError('known', 3));
     expect(await tx.nextSourceIds()).toEqual({ target_id: 11, altitude_constraints_id: 1, azimuth_constraints_id: 5, constraints_id: 10, scheduling_block_id: 1001 });
     await tx.rollback();
-    expect(server.log[1]).toBe('tx1 query: SELECT schedule_id FROM [dbo].[schedules] WITH (UPDLOCK, HOLDLOCK) WHERE checksum = @1');
-    expect(server.log[2]).toBe('tx1 query: insert into "dbo"."schedules" ("schedule_name", "checksum", "dark_periods_json") output "inserted"."schedule_id" values (@1, @2, @3)');
-    expect(server.log[4]).toBe(
+    // The load lock first: Babelfish takes no lock for the table hints.
+    expect(server.log[1]).toBe('tx1 exec sp_getapplock tsi-etl:source-load Exclusive Transaction 300000');
+    expect(server.log[2]).toBe('tx1 query: SELECT schedule_id FROM [dbo].[schedules] WITH (UPDLOCK, HOLDLOCK) WHERE checksum = @1');
+    expect(server.log[3]).toBe('tx1 query: insert into "dbo"."schedules" ("schedule_name", "checksum", "dark_periods_json") output "inserted"."schedule_id" values (@1, @2, @3)');
+    expect(server.log[5]).toBe(
       'tx1 query: SELECT (SELECT MAX(target_id) FROM [dbo].[targets] WITH (TABLOCKX, HOLDLOCK)) AS target_id, ' +
         '(SELECT MAX(altitude_constraints_id) FROM [dbo].[altitude_constraints] WITH (TABLOCKX, HOLDLOCK)) AS altitude_constraints_id, ' +
         '(SELECT MAX(azimuth_constraints_id) FROM [dbo].[azimuth_constraints] WITH (TABLOCKX, HOLDLOCK)) AS azimuth_constraints_id, ' +
@@ -157,6 +159,14 @@ describe('MssqlStore writes', () => {
         '(SELECT MAX(scheduling_block_id) FROM [dbo].[scheduling_blocks] WITH (TABLOCKX, HOLDLOCK)) AS scheduling_block_id',
     );
     expect(server.log.at(-1)).toBe('tx1 rollback');
+  });
+});
+
+describe('MssqlStore source loads', () => {
+  it('refuses to start a load while another process holds the load lock, and says to retry', async () => {
+    server.lockResult = () => -1;
+    await expect(store.beginSourceLoad()).rejects.toThrow(/^another process is loading a schedule into this database \(its lock was not granted within 300000 ms; sp_getapplock returned -1\): retry when it is done$/);
+    expect(server.log).toEqual(['tx1 begin', 'tx1 exec sp_getapplock tsi-etl:source-load Exclusive Transaction 300000', 'tx1 rollback']);
   });
 });
 
