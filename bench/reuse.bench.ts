@@ -33,6 +33,8 @@ export interface ReuseBenchRow {
   target: number | null;
   reusedBlocks: number;
   parsedBlocks: number;
+  /** Whether the populate kept Phase 3 whole (its inputs unchanged); null for a backfill. */
+  phase3Kept: boolean | null;
   /** Peak RSS of the CLI process that ran it. */
   peakRssMb: number | null;
 }
@@ -73,7 +75,7 @@ export async function measureReuse(blocks: number, days: number, variants: numbe
     const populate = (id: number, ...extra: string[]) => cli<PopulateSummary & { peakRssMb: number }>(['populate', '--schedule', String(id), '--db', path, ...extra]);
     const row = (name: string, summary: PopulateSummary & { peakRssMb: number }, base: number, target: number | null) => rows.push({
       case: name, seconds: summary.seconds.total, vsFull: summary.seconds.total / base, target,
-      reusedBlocks: summary.reusedBlocks, parsedBlocks: summary.parsedBlocks, peakRssMb: summary.peakRssMb,
+      reusedBlocks: summary.reusedBlocks, parsedBlocks: summary.parsedBlocks, phase3Kept: summary.phase3Kept, peakRssMb: summary.peakRssMb,
     });
     const full = populate(s, '--no-reuse');
     row('full populate (--no-reuse)', full, full.seconds.total, null);
@@ -90,10 +92,10 @@ export async function measureReuse(blocks: number, days: number, variants: numbe
     };
     const fullBackfill = await backfill('--no-reuse');
     const reuseBackfill = await backfill();
-    rows.push({ case: `backfill of ${variants} variants (--no-reuse)`, seconds: fullBackfill.seconds, vsFull: 1, target: null, reusedBlocks: 0, parsedBlocks: fullBackfill.parsedBlocks, peakRssMb: null });
+    rows.push({ case: `backfill of ${variants} variants (--no-reuse)`, seconds: fullBackfill.seconds, vsFull: 1, target: null, reusedBlocks: 0, parsedBlocks: fullBackfill.parsedBlocks, phase3Kept: null, peakRssMb: null });
     rows.push({
       case: `backfill of ${variants} variants with reuse`, seconds: reuseBackfill.seconds, vsFull: reuseBackfill.seconds / fullBackfill.seconds, target: 0.25,
-      reusedBlocks: reuseBackfill.reusedBlocks, parsedBlocks: reuseBackfill.parsedBlocks, peakRssMb: null,
+      reusedBlocks: reuseBackfill.reusedBlocks, parsedBlocks: reuseBackfill.parsedBlocks, phase3Kept: null, peakRssMb: null,
     });
     return { blocks, variants, rows };
   } finally {
@@ -105,10 +107,11 @@ export async function measureReuse(blocks: number, days: number, variants: numbe
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const r = await measureReuse(10_000, 183, 10);
   console.log(`W${r.blocks / 1000}k, ${r.variants} variants (peak RSS target ≤ 200 MB)`);
-  console.log('| case | seconds | vs full | target | reused | parsed | peak RSS MB |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log('| case | seconds | vs full | target | reused | parsed | Phase 3 kept | peak RSS MB |');
+  console.log('|---|---:|---:|---:|---:|---:|---|---:|');
   for (const x of r.rows) {
     const target = x.target === null ? '' : `≤ ${100 * x.target}%`;
-    console.log(`| ${x.case} | ${x.seconds.toFixed(2)} | ${(100 * x.vsFull).toFixed(0)}% | ${target} | ${x.reusedBlocks} | ${x.parsedBlocks} | ${x.peakRssMb?.toFixed(0) ?? ''} |`);
+    const kept = x.phase3Kept === null ? '' : x.phase3Kept ? 'yes' : 'no';
+    console.log(`| ${x.case} | ${x.seconds.toFixed(2)} | ${(100 * x.vsFull).toFixed(0)}% | ${target} | ${x.reusedBlocks} | ${x.parsedBlocks} | ${kept} | ${x.peakRssMb?.toFixed(0) ?? ''} |`);
   }
 }
