@@ -35,7 +35,7 @@ export const populateCommand: Command = {
   details: [
     "The old analytics of the selected phases are replaced atomically: readers see the old rows or the new ones, and any failure leaves the old ones untouched.",
     'Bad visibility JSON fails the schedule with an error naming the block (exit 1) unless --lenient.',
-    "Blocks whose visibility JSON is unchanged since any schedule's populate reuse the facts computed then instead of parsing it again (SQLite knows it from triggers that drop a block's facts when its JSON changes; SQL Server compares the JSON's SHA-256 digest and length on the server), and time bins that come out identical to the stored ones (same digest) are left in place; the output is the same as --no-reuse, which parses every block and rewrites every row.",
+    "Blocks whose visibility JSON is unchanged since any schedule's populate reuse the facts computed then instead of parsing it again (SQLite knows it from triggers that drop a block's facts when its JSON changes; SQL Server compares the JSON's SHA-256 digest and length on the server). On SQLite, when nothing the time bins depend on changed since the last populate (no visibility JSON in the database, no priority or scheduled flag of the schedule, the same --bin-seconds), Phase 3 is left in place without being computed; otherwise time bins that come out identical to the stored ones (same digest) are left in place. The output is the same as --no-reuse, which parses every block and rewrites every row.",
     'Exit codes: 0 done, 1 failed (nothing changed), 2 bad arguments.',
   ].join('\n'),
   options: {
