@@ -87,7 +87,9 @@ function checkQuery(q: HistogramQuery, start: number, end: number): void {
   try {
     assertHistogramParams(start, end, q.binMinutes);
   } catch (error) {
-    throw new ParameterError('histogram', (error as Error).message);
+    // Its messages begin with the parameter's name.
+    const [, parameter, problem] = /^(\w+) (.*)$/s.exec((error as Error).message) ?? [undefined, 'histogram', (error as Error).message];
+    throw new ParameterError(parameter!, problem!);
   }
   if (q.buckets?.some((b) => ![1, 2, 3, 4].includes(b))) throw new ParameterError('buckets', `must be among 1, 2, 3, 4, got ${q.buckets.join(',')}`);
   if (q.priorityMin !== undefined && q.priorityMax !== undefined && q.priorityMin > q.priorityMax) {

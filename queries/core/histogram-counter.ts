@@ -10,6 +10,12 @@ export interface HistogramBin {
  * (SEMANTICS "Visibility histogram query").
  * @throws RangeError naming the bad parameter.
  */
+/**
+ * Bins one histogram may have: a year of 1-minute bins fits (525,600); a
+ * range given in milliseconds by mistake does not (it would take gigabytes).
+ */
+export const MAX_HISTOGRAM_BINS = 1_000_000;
+
 export function assertHistogramParams(startUnix: number, endUnix: number, binMinutes: number): void {
   if (!Number.isFinite(startUnix)) throw new RangeError(`start_unix must be a finite number, got ${startUnix}`);
   if (!Number.isFinite(endUnix)) throw new RangeError(`end_unix must be a finite number, got ${endUnix}`);
@@ -18,6 +24,10 @@ export function assertHistogramParams(startUnix: number, endUnix: number, binMin
   }
   if (!(Number.isFinite(binMinutes) && binMinutes > 0)) {
     throw new RangeError(`bin_duration_minutes must be a positive number, got ${binMinutes}`);
+  }
+  const bins = Math.ceil((endUnix - startUnix) / (binMinutes * 60));
+  if (bins > MAX_HISTOGRAM_BINS) {
+    throw new RangeError(`bin_duration_minutes (${binMinutes}) gives ${bins.toLocaleString('en-US')} bins from start_unix ${startUnix} to end_unix ${endUnix}, more than ${MAX_HISTOGRAM_BINS.toLocaleString('en-US')}: narrow the range or widen the bins`);
   }
 }
 

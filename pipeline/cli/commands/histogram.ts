@@ -12,8 +12,11 @@ const TABLE_MAX_BINS = 48;
 const iso = (unix: number) => new Date(unix * 1000).toISOString().replace('.000Z', 'Z');
 
 export function renderHistogram(bins: HistogramBin[]): string {
-  const max = Math.max(1, maxOf(bins.map((b) => b.count)));
-  const head = `${count(bins.length, 'bin')} from ${iso(bins[0].binStartUnix)} to ${iso(bins[bins.length - 1].binEndUnix)}; max ${count(max, 'block')} in a bin\n`;
+  const most = maxOf(bins.map((b) => b.count));
+  // Bars scale to the fullest bin (to 1 when every bin is empty, so nothing divides by 0).
+  const max = Math.max(1, most);
+  const head = `${count(bins.length, 'bin')} from ${iso(bins[0].binStartUnix)} to ${iso(bins[bins.length - 1].binEndUnix)}; `
+    + `${most === 0 ? 'no block visible in any bin' : `max ${count(most, 'block')} in a bin`}\n`;
   if (bins.length <= TABLE_MAX_BINS) {
     return head + bins.map((b) => `${iso(b.binStartUnix)}  ${String(b.count).padStart(6)}  ${'█'.repeat(Math.round((b.count / max) * 40))}`).join('\n') + '\n';
   }
@@ -21,6 +24,17 @@ export function renderHistogram(bins: HistogramBin[]): string {
   const rows: string[] = [];
   for (let i = 0; i < line.length; i += 96) rows.push(`${iso(bins[i].binStartUnix)}  ${line.slice(i, i + 96)}`);
   return head + rows.join('\n') + '\n';
+}
+
+/** The library names parameters as the plan's API does; the CLI names the option to change. */
+const OPTION_OF: Record<string, string> = {
+  start_unix: '--start', end_unix: '--end', bin_duration_minutes: '--bin-minutes', priority_min: '--priority-min', priority_max: '--priority-max', schedule_id: '--schedule',
+};
+
+function inOptionTerms(error: ParameterError): ParameterError {
+  const words = new RegExp(`\\b(${Object.keys(OPTION_OF).join('|')})\\b`, 'g');
+  const problem = error.message.slice(error.parameter.length + 2).replace(words, (name) => OPTION_OF[name]);
+  return new ParameterError(OPTION_OF[error.parameter] ?? error.parameter, problem);
 }
 
 function histogramQueryFromArgs(args: CommandArgs): HistogramQuery {
@@ -68,7 +82,9 @@ export const histogramCommand: Command = {
     const query = histogramQueryFromArgs(args);
     const store = await openStore(ctx.db);
     try {
-      const bins = await getVisibilityHistogram(store, query, { useAnalyticsTable: args.values.legacy ? false : undefined, log: ctx.log });
+      const bins = await getVisibilityHistogram(store, query, { useAnalyticsTable: args.values.legacy ? false : undefined, log: ctx.log }).catch((error: unknown) => {
+        throw error instanceof ParameterError ? inOptionTerms(error) : error;
+      });
       if (ctx.json) writeJson(ctx, bins.map((b) => ({ bin_start_unix: b.binStartUnix, bin_end_unix: b.binEndUnix, count: b.count })));
       else ctx.out.write(renderHistogram(bins));
       return 0;

@@ -35,6 +35,34 @@ describe('tsi-etl histogram', () => {
     });
   });
 
+  it('refuses more than a million bins with exit 2 (a range in milliseconds by mistake), and names options, not API parameters', async () => {
+    await withStore(async (_store, path) => {
+      expect(runCli(['generate', '--blocks', '5', '--days', '2', '--db', path]).code).toBe(0);
+      expect(runCli(['populate', '--schedule', '1', '--db', path]).code).toBe(0);
+      for (const legacy of [[], ['--legacy']]) {
+        const r = runCli(['histogram', '--schedule', '1', '--start', '0', '--end', '2000000000', '--bin-minutes', '1', '--json', ...legacy, '--db', path]);
+        expect([r.code, r.stdout]).toEqual([2, '']);
+        expect(r.stderr).toBe('tsi-etl histogram: --bin-minutes: (1) gives 33,333,334 bins from --start 0 to --end 2000000000, more than 1,000,000: narrow the range or widen the bins\n');
+      }
+      // Only --start: the schedule's end is before it.
+      const early = runCli(['histogram', '--schedule', '1', '--start', '2000000000', '--db', path]);
+      expect(early.code).toBe(2);
+      expect(early.stderr).toMatch(/^tsi-etl histogram: --start: \(2000000000\) must be before --end \(\d+\)\n$/);
+      const bounds = runCli(['histogram', '--schedule', '1', '--priority-min', '9', '--priority-max', '3', '--db', path]);
+      expect([bounds.code, bounds.stderr]).toEqual([2, 'tsi-etl histogram: --priority-min: (9) must not exceed --priority-max (3)\n']);
+    });
+  });
+
+  it('says when no block is visible in any bin, instead of a maximum of 1', async () => {
+    await withStore(async (_store, path) => {
+      expect(runCli(['generate', '--blocks', '5', '--days', '2', '--db', path]).code).toBe(0);
+      expect(runCli(['populate', '--schedule', '1', '--db', path]).code).toBe(0);
+      const r = runCli(['histogram', '--schedule', '1', '--start', '1900000000', '--end', '1900036000', '--db', path]);
+      expect(r.code).toBe(0);
+      expect(r.stdout.split('\n')[0]).toBe('10 bins from 2030-03-17T17:46:40Z to 2030-03-18T03:46:40Z; no block visible in any bin');
+    });
+  });
+
   it('names --start and --end when the range is empty (no doubled prefix)', async () => {
     await withStore(async (_store, path) => {
       expect(runCli(['generate', '--blocks', '5', '--days', '2', '--db', path]).code).toBe(0);
