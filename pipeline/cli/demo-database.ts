@@ -11,6 +11,13 @@ export const DEMO_NAME_PREFIX = 'tsi-demo: ';
 
 export const demoScheduleName = (what: string): string => `${DEMO_NAME_PREFIX}${what}`;
 
+/**
+ * Schedules one demo run creates (the generated schedule and its variant).
+ * A file with more holds a schedule someone added, whatever its name (an
+ * import of an exported demo schedule keeps the prefix).
+ */
+export const DEMO_SCHEDULES = 2;
+
 /** What was at the demo's path before it started. */
 export interface PreviousDemoDatabase {
   existed: boolean;
@@ -41,7 +48,9 @@ export async function clearDemoDatabase(path: string, force: boolean): Promise<P
   if (!existsSync(path)) return { existed: false, schedules: 0 };
   const found = statSync(path).size === 0 ? { names: [] } : await schedulesIn(path);
   if (!force) {
-    const foreign = 'names' in found ? found.names.filter((n) => !n.startsWith(DEMO_NAME_PREFIX)) : [];
+    const names = 'names' in found ? found.names : [];
+    // Past DEMO_SCHEDULES, even schedules named like the demo's were added by someone.
+    const foreign = names.filter((n, i) => !n.startsWith(DEMO_NAME_PREFIX) || i >= DEMO_SCHEDULES);
     const problem = 'problem' in found ? found.problem
       : foreign.length > 0 ? `holds ${foreign.length} schedule${foreign.length === 1 ? '' : 's'} the demo did not create (${foreign.slice(0, 3).map((n) => JSON.stringify(n)).join(', ')}${foreign.length > 3 ? ', …' : ''})`
         : undefined;

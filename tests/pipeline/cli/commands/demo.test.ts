@@ -62,6 +62,12 @@ describe('tsi-etl demo', () => {
     expect(forced.code).toBe(0);
     expect(forced.stdout).toContain('deleted the previous demo database there (3 schedules) and created a new one\n');
 
+    // A schedule named like the demo's (an import of an exported demo schedule, say) is not the demo's third.
+    expect(runCli(['generate', '--blocks', '5', '--days', '2', '--name', 'tsi-demo: my real work', '--db', db]).code).toBe(0);
+    const named = demo();
+    expect(named.code).toBe(2);
+    expect(named.stderr).toBe(`tsi-etl demo: --db: ${db} holds 1 schedule the demo did not create ("tsi-demo: my real work"); the demo deletes and recreates its database: give another --db, or --force to delete it anyway\n`);
+
     writeFileSync(db, 'not a database, but somebody\'s notes');
     const notDb = demo();
     expect(notDb.code).toBe(2);
