@@ -26,6 +26,22 @@ export async function openStore(db: string, options: OpenStoreOptions = {}): Pro
   return new SqliteStore({ path, create: options.create ?? false });
 }
 
+/**
+ * `openStore` for a command that needs the schema: a database missing
+ * migrations (never migrated, or older than this release) fails here with one
+ * line saying to run `tsi-etl migrate`, before any read or write.
+ */
+export async function openMigratedStore(db: string): Promise<Store> {
+  const store = await openStore(db);
+  try {
+    await store.healthcheck();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
 /** Opens, in this thread, the database another thread's store described with `reopenSpec()`. */
 export function reopenStore(spec: StoreReopenSpec): Store {
   return new SqliteStore(spec.config);

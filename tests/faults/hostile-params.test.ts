@@ -1,3 +1,4 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -131,6 +132,23 @@ describe('databases that cannot be used give one clear line', () => {
       expect(lines(r.stderr)).toEqual([`tsi-etl ${args[0]}: database file ${path} does not exist (create it with \`tsi-etl migrate --db ${path}\`, or check --db)`]);
     }
     expect(existsSync(missing)).toBe(false);
+  });
+
+  it('a database never migrated: every command that needs the schema says to run migrate, before any read or warning', () => {
+    const raw = join(dir, 'never-migrated.db');
+    const conn = new BetterSqlite3(raw);
+    conn.exec('CREATE TABLE notes (x TEXT)');
+    conn.close();
+    const commands = [
+      ['schedules'], ['summary', '--schedule', '1'], ['histogram', '--schedule', '1'], ['timeline', '--schedule', '1'], ['compare', '--schedule', '1', '--with', '2'],
+      ['verify', '--all'], ['report', '--schedule', '1', '--out', join(dir, 'r.html')], ['populate', '--schedule', '1'], ['delete-analytics', '--schedule', '1'],
+      ['export', '--schedule', '1'], ['backfill'],
+    ];
+    for (const args of commands) {
+      const r = runCli([...args, '--db', raw]);
+      expect([r.code, r.stdout], args[0]).toEqual([1, '']);
+      expect(lines(r.stderr), args[0]).toEqual([expect.stringMatching(new RegExp(`^tsi-etl ${args[0]}: database ${raw} is missing migrations 000_\\S+, .*008_\\S+ \\(run \`tsi-etl migrate --db ${raw}\`\\)$`))]);
+    }
   });
 
   it('a stack trace only with --log-level debug', () => {

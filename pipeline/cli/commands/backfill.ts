@@ -1,4 +1,4 @@
-import { openStore } from '../../../sql/create-store.js';
+import { openMigratedStore } from '../../../sql/create-store.js';
 import { backfill, type BackfillMode, type BackfillReport } from '../../backfill.js';
 import { ParameterError } from '../../../base/errors.js';
 import { isPositiveInteger, numberOption, parseId, writeJson, type Command, type CommandArgs } from '../command.js';
@@ -59,9 +59,8 @@ export const backfillCommand: Command = {
     const mode = modeFromArgs(args);
     const concurrency = args.values.concurrency === undefined ? undefined : numberOption(args, 'concurrency', 1, isPositiveInteger, 'must be a positive integer');
     const pipeline = pipelineConfigFromArgs(args);
-    const store = await openStore(ctx.db);
+    const store = await openMigratedStore(ctx.db);
     try {
-      await store.healthcheck();
       const bar = progressReporter(process.stderr, ctx.log);
       // The bar replaces the per-schedule info lines, which would break it; warnings still show.
       const log = process.stderr.isTTY && ctx.log.level === 'info' ? ctx.log.child({}, { level: 'warn' }) : ctx.log;

@@ -1,5 +1,5 @@
 import { ParameterError } from '../../../base/errors.js';
-import { openStore } from '../../../sql/create-store.js';
+import { openMigratedStore } from '../../../sql/create-store.js';
 import { compareSchedules, type Comparison, type ComparisonReport, type DiffRow, type ScheduleFigures } from '../../../queries/compare-reads.js';
 import { numberOption, parseId, requiredId, writeJson, type Command, type CommandArgs } from '../command.js';
 import { fmt, textTable } from '../format.js';
@@ -97,7 +97,7 @@ export const compareCommand: Command = {
     const reference = requiredId(args, 'schedule');
     const others = withList(args);
     const rows = numberOption(args, 'rows', DEFAULT_ROWS, (n) => Number.isInteger(n) && n >= 0, 'must be a non-negative integer');
-    const store = await openStore(ctx.db);
+    const store = await openMigratedStore(ctx.db);
     try {
       const report = await compareSchedules(store, reference, others, {
         rows,

@@ -1,5 +1,5 @@
 import { deleteAnalytics } from '../../../queries/block-reads.js';
-import { openStore } from '../../../sql/create-store.js';
+import { openMigratedStore } from '../../../sql/create-store.js';
 import { ALL_PHASES } from '../../../sql/table-specs.js';
 import { UnknownScheduleError } from '../../../base/errors.js';
 import { phasesOption, requiredId, writeJson, type Command } from '../command.js';
@@ -22,9 +22,8 @@ export const deleteAnalyticsCommand: Command = {
   async run(args, ctx) {
     const scheduleId = requiredId(args, 'schedule');
     const phases = phasesOption(args) ?? ALL_PHASES;
-    const store = await openStore(ctx.db);
+    const store = await openMigratedStore(ctx.db);
     try {
-      await store.healthcheck();
       const schedule = await store.db.selectFrom('schedules').select('schedule_id').where('schedule_id', '=', scheduleId).executeTakeFirst();
       if (schedule === undefined) throw new UnknownScheduleError(scheduleId);
       const rowsDeleted = await deleteAnalytics(store, scheduleId, phases);

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
-import { openStore } from '../../../sql/create-store.js';
+import { openMigratedStore } from '../../../sql/create-store.js';
 import { exportSchedule, type ExportSummary } from '../../export-schedule.js';
 import type { Store } from '../../../sql/store.js';
 import { requiredId, writeJson, type Command } from '../command.js';
@@ -23,9 +23,8 @@ export const exportCommand: Command = {
   examples: ['tsi-etl export --schedule 1 > schedule.json', 'tsi-etl export --schedule 1 --out schedule.json'],
   async run(args, ctx) {
     const scheduleId = requiredId(args, 'schedule');
-    const store = await openStore(ctx.db);
+    const store = await openMigratedStore(ctx.db);
     try {
-      await store.healthcheck();
       if (args.values.out === undefined) {
         const summary = await exportSchedule(store, scheduleId, ctx.out);
         ctx.log.info({ event: 'exported', ...summary }, 'schedule exported');

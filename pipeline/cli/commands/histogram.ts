@@ -1,4 +1,4 @@
-import { openStore } from '../../../sql/create-store.js';
+import { openMigratedStore } from '../../../sql/create-store.js';
 import { getVisibilityHistogram, type HistogramBin, type HistogramQuery } from '../../../queries/visibility-reads.js';
 import { ParameterError } from '../../../base/errors.js';
 import { numberOption, optionalNumber, requiredId, writeJson, type Command, type CommandArgs } from '../command.js';
@@ -80,7 +80,7 @@ export const histogramCommand: Command = {
   examples: ['tsi-etl histogram --schedule 1 --bin-minutes 1440', 'tsi-etl histogram --schedule 1 --start 1735689600 --end 1735776000 --bin-minutes 1 --json'],
   async run(args, ctx) {
     const query = histogramQueryFromArgs(args);
-    const store = await openStore(ctx.db);
+    const store = await openMigratedStore(ctx.db);
     try {
       const bins = await getVisibilityHistogram(store, query, { useAnalyticsTable: args.values.legacy ? false : undefined, log: ctx.log }).catch((error: unknown) => {
         throw error instanceof ParameterError ? inOptionTerms(error) : error;

@@ -1,4 +1,4 @@
-import { openStore } from '../../../sql/create-store.js';
+import { openMigratedStore } from '../../../sql/create-store.js';
 import { DEFAULT_PIPELINE_CONFIG, MAX_DEFAULT_THREADS, type PipelineConfig } from '../../config.js';
 import { populateSchedule } from '../../populate.js';
 import { isPositiveInteger, numberOption, phasesOption, requiredId, writeJson, type Command, type CommandArgs } from '../command.js';
@@ -46,9 +46,8 @@ export const populateCommand: Command = {
   async run(args, ctx) {
     const scheduleId = requiredId(args, 'schedule');
     const config = pipelineConfigFromArgs(args);
-    const store = await openStore(ctx.db);
+    const store = await openMigratedStore(ctx.db);
     try {
-      await store.healthcheck();
       const summary = await populateSchedule(store, scheduleId, config, ctx.log);
       if (ctx.json) writeJson(ctx, { ...summary, peakRssMb: Number(peakRssMb().toFixed(1)) });
       else ctx.out.write(populateReport(summary) + `  peak RSS ${peakRssMb().toFixed(0)} MB\n`);

@@ -1,4 +1,4 @@
-import { openStore } from '../../../sql/create-store.js';
+import { openMigratedStore } from '../../../sql/create-store.js';
 import { ParameterError } from '../../../base/errors.js';
 import { writeReportLazily as writeReport } from '../../report/lazy-report.js';
 import { defaultReportPath } from '../../report/report-request.js';
@@ -33,7 +33,7 @@ export const reportCommand: Command = {
   async run(args, ctx) {
     const scheduleId = requiredId(args, 'schedule');
     const compare = compareOption(args, scheduleId);
-    const store = await openStore(ctx.db);
+    const store = await openMigratedStore(ctx.db);
     try {
       const written = await writeReport(store, { scheduleId, compare, out: args.values.out === undefined ? defaultReportPath(scheduleId) : String(args.values.out) }, { log: ctx.log });
       if (ctx.json) writeJson(ctx, written);

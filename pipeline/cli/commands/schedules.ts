@@ -1,4 +1,4 @@
-import { openStore } from '../../../sql/create-store.js';
+import { openMigratedStore } from '../../../sql/create-store.js';
 import { listSchedules } from '../../../queries/block-reads.js';
 import { writeJson, type Command } from '../command.js';
 import { phasesLabel, textTable } from '../format.js';
@@ -10,7 +10,7 @@ export const schedulesCommand: Command = {
   details: 'With --json: an array of {schedule_id, schedule_name, upload_timestamp, block_count, has_analytics, analytics_phases, analytics_completed_at}.',
   options: {},
   async run(_args, ctx) {
-    const store = await openStore(ctx.db);
+    const store = await openMigratedStore(ctx.db);
     try {
       const schedules = await listSchedules(store);
       if (ctx.json) writeJson(ctx, schedules);

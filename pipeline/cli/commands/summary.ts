@@ -1,4 +1,4 @@
-import { openStore } from '../../../sql/create-store.js';
+import { openMigratedStore } from '../../../sql/create-store.js';
 import { getSummaryReport, type SummaryReport } from '../../../queries/summary-reads.js';
 import type { HeatmapBinRow, VisibilityBinRow } from '../../../stages/core/phase2-rows.js';
 import { requiredId, writeJson, type Command } from '../command.js';
@@ -94,7 +94,7 @@ export const summaryCommand: Command = {
   examples: ['tsi-etl summary --schedule 1', 'tsi-etl summary --schedule 1 --json --legacy'],
   async run(args, ctx) {
     const scheduleId = requiredId(args, 'schedule');
-    const store = await openStore(ctx.db);
+    const store = await openMigratedStore(ctx.db);
     try {
       const report = await getSummaryReport(store, scheduleId, { log: ctx.log, useAnalyticsTable: args.values.legacy === true ? false : undefined });
       if (ctx.json) writeJson(ctx, report);

@@ -1,5 +1,5 @@
 import { ParameterError } from '../../../base/errors.js';
-import { openStore } from '../../../sql/create-store.js';
+import { openMigratedStore } from '../../../sql/create-store.js';
 import { fetchTimeline, type Timeline, type TimelineQuery } from '../../../queries/timeline-reads.js';
 import { optionalNumber, requiredId, writeJson, type Command, type CommandArgs } from '../command.js';
 import { fmt, textTable } from '../format.js';
@@ -66,7 +66,7 @@ export const timelineCommand: Command = {
   examples: ['tsi-etl timeline --schedule 1', 'tsi-etl timeline --schedule 1 --from 1735689600 --to 1736294400 --priority-min 8 --json'],
   async run(args, ctx) {
     const query = timelineQueryFromArgs(args);
-    const store = await openStore(ctx.db);
+    const store = await openMigratedStore(ctx.db);
     try {
       const timeline = await fetchTimeline(store, query, { log: ctx.log, useAnalyticsTable: args.values.legacy === true ? false : undefined });
       if (ctx.json) writeJson(ctx, timeline);

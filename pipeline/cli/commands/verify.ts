@@ -1,4 +1,4 @@
-import { openStore } from '../../../sql/create-store.js';
+import { openMigratedStore } from '../../../sql/create-store.js';
 import { listSchedules } from '../../../queries/block-reads.js';
 import { ParameterError } from '../../../base/errors.js';
 import { verifySchedule, VERIFY_WIDTHS, type VerifyReport } from '../../verify.js';
@@ -31,7 +31,7 @@ export const verifyCommand: Command = {
     const ids = ((args.values.schedule as string[] | undefined) ?? []).map((s) => parseId(s, '--schedule'));
     if (ids.length === 0 && !args.values.all) throw new ParameterError('--schedule', 'give --schedule ID or --all');
     if (ids.length > 0 && args.values.all) throw new ParameterError('--all', 'cannot be combined with --schedule');
-    const store = await openStore(ctx.db);
+    const store = await openMigratedStore(ctx.db);
     const status = statusLine(process.stderr);
     try {
       const targets = args.values.all ? (await listSchedules(store)).map((s) => s.schedule_id) : ids;
