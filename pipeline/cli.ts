@@ -2,6 +2,7 @@
 import { defaultDbTarget } from '../sql/create-store.js';
 import { commandHelp, parseCommandArgs, type Command } from './cli/command.js';
 import { COMMANDS } from './cli/commands/index.js';
+import { earlyExitCode } from './cli/exit-status.js';
 import { TsiError } from '../base/errors.js';
 import { createLogger, LOG_LEVELS, type LogFormat } from '../base/logger.js';
 import { maxOf } from '../base/array-extent.js';
@@ -70,10 +71,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 // A reader that closed stdout (`tsi-etl histogram … | head -1`) ends the command
-// quietly, as Unix tools do: exit 0, no stack. Writes are synchronous on pipes and
-// files, so everything before the failed write was delivered.
+// quietly, as Unix tools do: no stack, exit 0, or 1 when the command had already
+// found a failure (verify's drift). Writes are synchronous on pipes and files, so
+// everything before the failed write was delivered.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
+  if (error.code === 'EPIPE') process.exit(earlyExitCode());
   throw error;
 });
 

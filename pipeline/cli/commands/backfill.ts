@@ -4,6 +4,7 @@ import { ParameterError } from '../../../base/errors.js';
 import { isPositiveInteger, numberOption, parseId, writeJson, type Command, type CommandArgs } from '../command.js';
 import { count, fmt, textTable } from '../format.js';
 import { progressReporter } from '../progress-bar.js';
+import { noteFailure } from '../exit-status.js';
 import { PIPELINE_OPTIONS, pipelineConfigFromArgs } from './populate.js';
 
 const MODES: readonly BackfillMode[] = ['missing', 'changed', 'all'];
@@ -66,6 +67,7 @@ export const backfillCommand: Command = {
       const log = process.stderr.isTTY && ctx.log.level === 'info' ? ctx.log.child({}, { level: 'warn' }) : ctx.log;
       const report = await backfill(store, { scheduleIds, mode, concurrency, pipeline, log, onProgress: (p) => bar.update(p) });
       bar.finish();
+      if (report.failed.length > 0) noteFailure();
       if (ctx.json) writeJson(ctx, report);
       else ctx.out.write(backfillReportText(report));
       return report.failed.length === 0 ? 0 : 1;

@@ -4,6 +4,7 @@ import { ParameterError } from '../../../base/errors.js';
 import { verifySchedule, VERIFY_WIDTHS, type VerifyReport } from '../../verify.js';
 import { parseId, writeJson, type Command } from '../command.js';
 import { statusLine } from '../progress-bar.js';
+import { noteFailure } from '../exit-status.js';
 
 function renderReport(r: VerifyReport): string {
   if (r.ok) return `schedule ${r.scheduleId}: ok — phases ${r.phases}, ${r.checked.length} checks (${r.seconds.toFixed(2)} s)\n`;
@@ -41,6 +42,7 @@ export const verifyCommand: Command = {
         const report = await verifySchedule(store, id, (step) => status.show(`verify schedule ${id}: ${step}… (${((performance.now() - started) / 1000).toFixed(0)} s)`));
         status.erase();
         reports.push(report);
+        if (!report.ok) noteFailure();
         if (!ctx.json) ctx.out.write(renderReport(report));
       }
       if (ctx.json) writeJson(ctx, reports);

@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { runCli, withStore } from '../../../helpers.js';
+import { CLI, runCli, withStore } from '../../../helpers.js';
 import { hasScript, runOnTty } from '../tty.js';
 
 describe('tsi-etl verify progress', () => {
@@ -17,6 +18,21 @@ describe('tsi-etl verify progress', () => {
         expect(tty).toMatch(new RegExp(`\\rverify schedule 1: ${step}… \\(\\d+ s\\)\\x1b\\[K`));
       }
       expect(tty).toMatch(/\r\x1b\[Kschedule 1: ok — /);
+    });
+  });
+});
+
+describe('tsi-etl verify into a reader that closed stdout', () => {
+  it('still exits 1 when it had found drift, and 0 when it had not', async () => {
+    await withStore(async (store, path) => {
+      expect(runCli(['generate', '--blocks', '20', '--days', '3', '--db', path]).code).toBe(0);
+      expect(runCli(['populate', '--schedule', '1', '--db', path]).code).toBe(0);
+      // `true` reads nothing and exits: the first report's write fails with EPIPE.
+      const piped = () => spawnSync('bash', ['-c', 'set -o pipefail; "$0" "$1" verify --all --db "$2" | true', process.execPath, CLI, path], { encoding: 'utf8' });
+      expect([piped().status, piped().stderr]).toEqual([0, '']);
+      await store.db.updateTable('schedule_blocks_analytics').set({ total_visibility_hours: 12345 }).where('schedule_id', '=', 1).execute();
+      expect([piped().status, piped().stderr]).toEqual([1, '']);
+      expect(runCli(['verify', '--all', '--db', path]).code).toBe(1);
     });
   });
 });
