@@ -118,9 +118,12 @@ async function histogramFromAnalytics(store: Store, q: HistogramQuery): Promise<
   const meta = await metadataFromAnalytics(store, q.scheduleId);
   if (!meta) return undefined;
   const explicit = q.startUnix !== undefined && q.endUnix !== undefined;
-  // The stored range is minute-aligned only for 60 s bins; otherwise the legacy path finds it.
-  if (!explicit && meta.bin_duration_seconds !== 60) return new UseLegacy(`the stored time range is in ${meta.bin_duration_seconds} s bins, not whole minutes: give an explicit start and end`);
-  const [start, end] = resolveRange(q, { start: meta.time_range_start_unix, end: meta.time_range_end_unix });
+  // The stored range is on the stored bins' grid: the schedule's minute-aligned range only for 60 s bins.
+  // Otherwise it comes from the blocks' minute ranges (a read of all of them, still far cheaper than parsing).
+  const range = explicit || meta.bin_duration_seconds === 60
+    ? { start: meta.time_range_start_unix, end: meta.time_range_end_unix }
+    : await minuteAlignedRange(store, q.scheduleId);
+  const [start, end] = resolveRange(q, range);
   checkQuery(q, start, end);
   if (!isWholeMinute(start) || !isWholeMinute(end) || !Number.isInteger(q.binMinutes)) {
     return new UseLegacy(`start ${start}, end ${end} and width ${q.binMinutes} min are not all whole minutes: the stored minute ranges cannot answer exactly`);
@@ -145,6 +148,25 @@ async function histogramFromAnalytics(store: Store, q: HistogramQuery): Promise<
     counter.addBlock(decodeMinuteRanges(row.minute_ranges, ranges), ranges.count);
   }
   return counter.finish();
+}
+
+/**
+ * The schedule's minute-aligned time range from its blocks' merged minute
+ * ranges (each sorted: the first pair starts a block's visibility, the last
+ * ends it), or null when no block has any.
+ */
+async function minuteAlignedRange(store: Store, scheduleId: number): Promise<TimeRange> {
+  const rows = await store.db.selectFrom('schedule_block_visibility_ranges').select('minute_ranges').where('schedule_id', '=', scheduleId).execute();
+  const ranges = new MinuteRangeBuffer();
+  let first = Infinity;
+  let last = -Infinity;
+  for (const row of rows) {
+    const r = decodeMinuteRanges(row.minute_ranges, ranges);
+    if (ranges.count === 0) continue;
+    first = Math.min(first, r[0]);
+    last = Math.max(last, r[2 * ranges.count - 1]);
+  }
+  return first === Infinity ? null : { start: first * 60, end: last * 60 };
 }
 
 /**

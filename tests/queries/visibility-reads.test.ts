@@ -59,6 +59,29 @@ describe('getVisibilityHistogram', () => {
     );
   });
 
+  it('over the whole range, with stored bins of any width, the analytics path answers (no fallback) what the legacy path does', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(blockArb, { minLength: 1, maxLength: 12 }), fc.constantFrom(60, 120, 3600), fc.array(queryArb, { minLength: 1, maxLength: 3 }),
+        async (blocks, binSeconds, queries) => {
+          await withStore(async (store) => {
+            const { scheduleId } = await insertSchedule(store, blocks);
+            await populateSchedule(store, scheduleId, { binSeconds });
+            for (const q of queries) {
+              const query = { scheduleId, binMinutes: q.binMinutes, priorityMin: q.priorityMin, buckets: q.buckets, scheduled: q.scheduled };
+              const sources: string[] = [];
+              const fast = await getVisibilityHistogram(store, query, { onSource: (_read, source) => sources.push(source) }).catch((e: unknown) => e);
+              const legacy = await getVisibilityHistogram(store, query, { useAnalyticsTable: false }).catch((e: unknown) => e);
+              expect(fast).toEqual(legacy);
+              if (!(fast instanceof Error)) expect(sources).toEqual(['analytics']);
+            }
+          });
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
   it('counts a block once per bin however many of its minutes are visible (no SUM), and across minutes (no MAX)', async () => {
     await withStore(async (store) => {
       // Block A visible minutes 0-9, block B minutes 20-29: a 60-minute bin holds both once each.
