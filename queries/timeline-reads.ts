@@ -68,6 +68,9 @@ function assertQuery(q: TimelineQuery): void {
     if (q[name] !== undefined && !Number.isFinite(q[name])) throw new ParameterError(name, `must be a finite number, got ${q[name]}`);
   }
   if (q.fromUnix !== undefined && q.toUnix !== undefined && q.fromUnix >= q.toUnix) throw new ParameterError('fromUnix', `must be before toUnix (${q.fromUnix} >= ${q.toUnix})`);
+  if (q.priorityMin !== undefined && q.priorityMax !== undefined && q.priorityMin > q.priorityMax) {
+    throw new ParameterError('priorityMin', `(${q.priorityMin}) must not exceed priorityMax (${q.priorityMax})`);
+  }
 }
 
 /** The exact filters, on the Unix-second windows ("Time" rule) and the raw priority. */

@@ -8,11 +8,20 @@ export function peakRssMb(): number {
 
 /** A plain text table with aligned columns (numbers right-aligned). */
 export function textTable(header: string[], rows: (string | number)[][]): string {
-  const cells = [header, ...rows.map((r) => r.map((c) => String(c)))];
+  const cells = [header, ...rows.map((r) => r.map((c) => printable(String(c))))];
   const widths = header.map((_, i) => maxOf(cells.map((r) => (r[i] ?? '').length)));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
   const line = (r: string[]) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n') + '\n';
+}
+
+/**
+ * Text as a terminal may show it: control characters (a newline, an escape
+ * sequence in a stored schedule name) written as JSON escapes, so they can
+ * neither split a table row nor recolour the terminal.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 /** `1 block`, `2 blocks`, `10,000 blocks`. */

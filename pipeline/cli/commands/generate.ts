@@ -8,12 +8,20 @@ import type { GenerateOptions } from '../../schedule-generator.js';
 
 export const GENERATE_DEFAULTS = { blocks: 10_000, days: 183, seed: 1, change: 0.2 } as const;
 
+/** `--name`, when given: a bad argument (exit 2) when empty. */
+function nameOption(args: CommandArgs): { name?: string } {
+  if (args.values.name === undefined) return {};
+  const name = String(args.values.name);
+  if (name.trim() === '') throw new ParameterError('--name', 'must not be empty');
+  return { name };
+}
+
 export function generateOptionsFromArgs(args: CommandArgs): GenerateOptions {
   return {
     blocks: numberOption(args, 'blocks', GENERATE_DEFAULTS.blocks, isPositiveInteger, 'must be a positive integer'),
     days: numberOption(args, 'days', GENERATE_DEFAULTS.days, isPositiveInteger, 'must be a positive integer'),
     seed: numberOption(args, 'seed', GENERATE_DEFAULTS.seed, Number.isInteger, 'must be an integer'),
-    ...(args.values.name === undefined ? {} : { name: String(args.values.name) }),
+    ...nameOption(args),
   };
 }
 
@@ -26,7 +34,7 @@ function variantOptionsFromArgs(args: CommandArgs): VariantOptions {
     variantOf: parseId(String(args.values['variant-of']), '--variant-of'),
     seed: numberOption(args, 'seed', GENERATE_DEFAULTS.seed, Number.isSafeInteger, 'must be an integer'),
     change: numberOption(args, 'change', GENERATE_DEFAULTS.change, (f) => f >= 0 && f <= 1, 'must be a fraction between 0 and 1'),
-    ...(args.values.name === undefined ? {} : { name: String(args.values.name) }),
+    ...nameOption(args),
   };
 }
 

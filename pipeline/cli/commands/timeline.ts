@@ -15,6 +15,9 @@ function timelineQueryFromArgs(args: CommandArgs): TimelineQuery {
   if (query.fromUnix !== undefined && query.toUnix !== undefined && query.fromUnix >= query.toUnix) {
     throw new ParameterError('--from', `must be before --to, got ${query.fromUnix} >= ${query.toUnix}`);
   }
+  if (query.priorityMin !== undefined && query.priorityMax !== undefined && query.priorityMin > query.priorityMax) {
+    throw new ParameterError('--priority-min', `(${query.priorityMin}) must not exceed --priority-max (${query.priorityMax})`);
+  }
   return query;
 }
 

@@ -30,4 +30,19 @@ describe('CLI wording', () => {
       expect(again.stderr).toMatch(/^tsi-etl generate: schedule \d+ was generated with the same --blocks, --days, --seed and --name: change --seed \(or --name\) for another one\n$/);
     });
   });
+
+  it('bad arguments exit 2 alike in every command, and stored text cannot break a table or recolour the terminal', async () => {
+    await withStore(async (store, path) => {
+      const empty = runCli(['generate', '--blocks', '1', '--days', '2', '--name', '', '--db', path]);
+      expect([empty.code, empty.stderr]).toEqual([2, 'tsi-etl generate: --name: must not be empty\n']);
+      await insertSchedule(store, [{ json: periodsJson([[60000, 60000.5]]) }], 'evil\u001b[31mRED\nsecond line');
+      const timeline = runCli(['timeline', '--schedule', '1', '--priority-min', '9', '--priority-max', '8', '--db', path]);
+      expect([timeline.code, timeline.stderr]).toEqual([2, 'tsi-etl timeline: --priority-min: (9) must not exceed --priority-max (8)\n']);
+      const listed = runCli(['schedules', '--db', path]);
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toContain('evil\\u001b[31mRED\\nsecond line');
+      expect(listed.stdout).not.toContain('\u001b');
+      expect(listed.stdout.trimEnd().split('\n')).toHaveLength(3);
+    });
+  });
 });
