@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Logger } from '../../base/logger.js';
 import { ParameterError } from '../../base/errors.js';
@@ -112,6 +114,20 @@ export function phasesOption(args: CommandArgs): (1 | 2 | 3)[] | undefined {
     throw new ParameterError('--phases', `must be a comma-separated list of 1, 2, 3, got ${JSON.stringify(raw)}`);
   }
   return [...new Set(phases.map(Number) as (1 | 2 | 3)[])].sort();
+}
+
+/**
+ * `--out FILE`, or undefined: checked before any work, so a file that cannot
+ * be written fails at once, with the option named, not after minutes.
+ */
+export function outputFile(args: CommandArgs): string | undefined {
+  if (args.values.out === undefined) return undefined;
+  const file = String(args.values.out);
+  if (file.trim() === '') throw new ParameterError('--out', 'must not be empty');
+  const dir = dirname(resolve(file));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ParameterError('--out', `the directory ${dirname(file)} does not exist: create it, or choose another --out`);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new ParameterError('--out', `${file} is a directory: give a file name`);
+  return file;
 }
 
 export function writeJson(ctx: CommandContext, value: unknown): void {

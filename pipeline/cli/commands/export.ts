@@ -4,7 +4,7 @@ import { finished } from 'node:stream/promises';
 import { openMigratedStore } from '../../../sql/create-store.js';
 import { exportSchedule, type ExportSummary } from '../../export-schedule.js';
 import type { Store } from '../../../sql/store.js';
-import { requiredId, writeJson, type Command } from '../command.js';
+import { outputFile, requiredId, writeJson, type Command } from '../command.js';
 import { count } from '../format.js';
 
 export const exportCommand: Command = {
@@ -23,14 +23,14 @@ export const exportCommand: Command = {
   examples: ['tsi-etl export --schedule 1 > schedule.json', 'tsi-etl export --schedule 1 --out schedule.json'],
   async run(args, ctx) {
     const scheduleId = requiredId(args, 'schedule');
+    const file = outputFile(args);
     const store = await openMigratedStore(ctx.db);
     try {
-      if (args.values.out === undefined) {
+      if (file === undefined) {
         const summary = await exportSchedule(store, scheduleId, ctx.out);
         ctx.log.info({ event: 'exported', ...summary }, 'schedule exported');
         return 0;
       }
-      const file = String(args.values.out);
       const summary = await exportToFile(store, scheduleId, file);
       if (ctx.json) writeJson(ctx, { ...summary, file });
       else ctx.out.write(`exported schedule ${scheduleId} ${JSON.stringify(summary.scheduleName)} to ${file}: ${count(summary.blocks, 'block')}, ${(summary.bytes / 1e6).toFixed(1)} MB in ${summary.seconds.toFixed(2)} s\n`);

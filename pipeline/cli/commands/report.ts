@@ -2,7 +2,7 @@ import { openMigratedStore } from '../../../sql/create-store.js';
 import { ParameterError } from '../../../base/errors.js';
 import { writeReportLazily as writeReport } from '../../report/lazy-report.js';
 import { defaultReportPath } from '../../report/report-request.js';
-import { parseId, requiredId, writeJson, type Command, type CommandArgs } from '../command.js';
+import { outputFile, parseId, requiredId, writeJson, type Command, type CommandArgs } from '../command.js';
 
 function compareOption(args: CommandArgs, scheduleId: number): number[] {
   const raw = args.values.compare;
@@ -33,9 +33,10 @@ export const reportCommand: Command = {
   async run(args, ctx) {
     const scheduleId = requiredId(args, 'schedule');
     const compare = compareOption(args, scheduleId);
+    const out = outputFile(args) ?? defaultReportPath(scheduleId);
     const store = await openMigratedStore(ctx.db);
     try {
-      const written = await writeReport(store, { scheduleId, compare, out: args.values.out === undefined ? defaultReportPath(scheduleId) : String(args.values.out) }, { log: ctx.log });
+      const written = await writeReport(store, { scheduleId, compare, out }, { log: ctx.log });
       if (ctx.json) writeJson(ctx, written);
       else ctx.out.write(`report of schedule ${scheduleId}: ${(written.bytes / 1e6).toFixed(2)} MB in ${written.seconds.toFixed(2)} s\n${written.path}\n`);
       return 0;

@@ -45,4 +45,16 @@ describe('CLI wording', () => {
       expect(listed.stdout.trimEnd().split('\n')).toHaveLength(3);
     });
   });
+
+  it('an --out that cannot be written is a bad argument, found before any work', async () => {
+    await withStore(async (store, path) => {
+      await insertSchedule(store, [{ json: periodsJson([[60000, 60000.5]]) }]);
+      for (const command of ['report', 'export']) {
+        const missing = runCli([command, '--schedule', '1', '--out', '/nonexistent-dir/x.out', '--db', path]);
+        expect([missing.code, missing.stdout, missing.stderr]).toEqual([2, '', `tsi-etl ${command}: --out: the directory /nonexistent-dir does not exist: create it, or choose another --out\n`]);
+        const dir = runCli([command, '--schedule', '1', '--out', '/tmp', '--db', path]);
+        expect([dir.code, dir.stderr]).toEqual([2, `tsi-etl ${command}: --out: /tmp is a directory: give a file name\n`]);
+      }
+    });
+  });
 });
