@@ -18,8 +18,10 @@ function modeFromArgs(args: CommandArgs): BackfillMode {
 /** The final table: counts, then one row per schedule skipped or failed, with the reason. */
 export function backfillReportText(r: BackfillReport): string {
   const rate = r.seconds > 0 ? Math.round(r.blocks / r.seconds) : 0;
+  // Ids given that do not exist fail without being selected: say so, or the header and the table disagree.
+  const missing = r.failed.filter((f) => !r.selected.includes(f.scheduleId)).length;
   const lines = [
-    `backfill --${r.mode} (concurrency ${r.concurrency}): ${count(r.selected.length, 'schedule')} selected`,
+    `backfill --${r.mode} (concurrency ${r.concurrency}): ${count(r.selected.length, 'schedule')} selected${missing > 0 ? `, ${fmt(missing)} given that ${missing === 1 ? 'does' : 'do'} not exist` : ''}`,
     '',
     textTable(['', 'schedules'], [['done', r.done.length], ['skipped', r.skipped.length], ['failed', r.failed.length]]).trimEnd(),
     '',

@@ -36,6 +36,7 @@ export const verifyCommand: Command = {
     const status = statusLine(process.stderr);
     try {
       const targets = args.values.all ? (await listSchedules(store)).map((s) => s.schedule_id) : ids;
+      if (targets.length === 0 && !ctx.json) ctx.out.write('no schedules yet: nothing to verify (try `tsi-etl generate` or `tsi-etl import FILE`)\n');
       const reports: VerifyReport[] = [];
       for (const id of targets) {
         const started = performance.now();

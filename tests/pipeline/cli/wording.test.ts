@@ -9,6 +9,8 @@ describe('CLI wording', () => {
     expect([phasesLabel('3'), phasesLabel([1, 2, 3]), phasesLabel('1,2')]).toEqual(['phase 3', 'phases 1,2,3', 'phases 1,2']);
     const report = { mode: 'missing' as const, concurrency: 1, selected: [4], done: [4], skipped: [], failed: [], blocks: 1, reusedBlocks: 0, parsedBlocks: 1, seconds: 0.5 };
     expect(backfillReportText(report)).toMatch(/^backfill --missing \(concurrency 1\): 1 schedule selected\n/);
+    const unknown = { ...report, failed: [{ scheduleId: 99, error: 'schedule 99 does not exist' }] };
+    expect(backfillReportText(unknown)).toMatch(/^backfill --missing \(concurrency 1\): 1 schedule selected, 1 given that does not exist\n/);
   });
 
   it('through the built CLI: one block, one phase, --lenient output, a duplicate generate saying what to change', async () => {

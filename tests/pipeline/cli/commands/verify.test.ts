@@ -36,3 +36,13 @@ describe('tsi-etl verify into a reader that closed stdout', () => {
     });
   });
 });
+
+describe('tsi-etl verify --all on a database without schedules', () => {
+  it('says there is nothing to verify (exit 0), and prints [] with --json', async () => {
+    await withStore(async (_store, path) => {
+      const text = runCli(['verify', '--all', '--db', path]);
+      expect([text.code, text.stdout]).toEqual([0, 'no schedules yet: nothing to verify (try `tsi-etl generate` or `tsi-etl import FILE`)\n']);
+      expect(JSON.parse(runCli(['verify', '--all', '--json', '--db', path]).stdout)).toEqual([]);
+    });
+  });
+});
