@@ -2,7 +2,7 @@ import { openMigratedStore } from '../../../sql/create-store.js';
 import { DEFAULT_PIPELINE_CONFIG, MAX_DEFAULT_THREADS, type PipelineConfig } from '../../config.js';
 import { populateSchedule } from '../../populate.js';
 import { isPositiveInteger, numberOption, phasesOption, requiredId, writeJson, type Command, type CommandArgs } from '../command.js';
-import { peakRssMb, populateReport } from '../format.js';
+import { fmt, peakRssMb, populateReport } from '../format.js';
 
 /** The pipeline options shared by populate, backfill, import and demo. */
 export const PIPELINE_OPTIONS: Command['options'] = {
@@ -50,7 +50,11 @@ export const populateCommand: Command = {
     try {
       const summary = await populateSchedule(store, scheduleId, config, ctx.log);
       if (ctx.json) writeJson(ctx, { ...summary, peakRssMb: Number(peakRssMb().toFixed(1)) });
-      else ctx.out.write(populateReport(summary) + `  peak RSS ${peakRssMb().toFixed(0)} MB\n`);
+      else {
+        const asked = config.threads ?? DEFAULT_PIPELINE_CONFIG.threads;
+        const fewer = asked > summary.threads ? `  on 1 thread, not ${asked}: a schedule under ${fmt(DEFAULT_PIPELINE_CONFIG.threadsMinBlocks)} blocks gains nothing from workers\n` : '';
+        ctx.out.write(populateReport(summary) + fewer + `  peak RSS ${peakRssMb().toFixed(0)} MB\n`);
+      }
       return 0;
     } finally {
       await store.close();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backfillReportText } from '../../../pipeline/cli/commands/backfill.js';
-import { count, phasesLabel } from '../../../pipeline/cli/format.js';
+import { count, phasesLabel, populateReport } from '../../../pipeline/cli/format.js';
+import { populateSchedule } from '../../../pipeline/populate.js';
 import { insertSchedule, periodsJson, runCli, withStore } from '../../helpers.js';
 
 describe('CLI wording', () => {
@@ -57,6 +58,19 @@ describe('CLI wording', () => {
         const dir = runCli([command, '--schedule', '1', '--out', '/tmp', '--db', path]);
         expect([dir.code, dir.stderr]).toEqual([2, `tsi-etl ${command}: --out: /tmp is a directory: give a file name\n`]);
       }
+    });
+  });
+
+  it('says how many threads a populate ran on, and why one when more were asked for', async () => {
+    await withStore(async (store, path) => {
+      await insertSchedule(store, [{ json: periodsJson([[60000, 60000.5]]) }]);
+      const small = runCli(['populate', '--schedule', '1', '--threads', '4', '--db', path]);
+      expect(small.code).toBe(0);
+      expect(small.stdout).toContain('\n  on 1 thread, not 4: a schedule under 2,500 blocks gains nothing from workers\n');
+      expect(JSON.parse(runCli(['populate', '--schedule', '1', '--threads', '4', '--json', '--db', path]).stdout)).toMatchObject({ threads: 1 });
+      const summary = await populateSchedule(store, 1, { threads: 3, threadsMinBlocks: 0 });
+      expect(summary.threads).toBe(3);
+      expect(populateReport(summary)).toContain('\n  on 3 threads: 2 workers parsed and accumulated\n');
     });
   });
 });
