@@ -1,3 +1,5 @@
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isMssqlTarget } from '../../../sql/create-store.js';
 import { ParameterError } from '../../../base/errors.js';
 import { writeJson, type Command } from '../command.js';
@@ -43,7 +45,9 @@ export const demoCommand: Command = {
       return 0;
     }
     const db = `--db ${path}`;
-    const next = [...run.next, '--help'].map((c) => `  node dist/pipeline/cli.js ${c} ${c === '--help' ? '' : db}`.trimEnd());
+    // The CLI as the user can run it from where they are (`dist/pipeline/cli.js` from the repository).
+    const cli = relative(process.cwd(), fileURLToPath(new URL('../../cli.js', import.meta.url)));
+    const next = [...run.next, '--help'].map((c) => `  node ${cli} ${c} ${c === '--help' ? '' : db}`.trimEnd());
     // The report's path is the last line, so it can be opened (or piped) directly.
     ctx.out.write([...run.lines, '', 'Next, try:', ...next, '', 'Open the HTML report of both runs in a browser:', run.report, ''].join('\n'));
     return 0;
