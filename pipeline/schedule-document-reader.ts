@@ -85,9 +85,14 @@ async function* documentEvents(chunks: AsyncIterable<Uint8Array>): AsyncGenerato
   let bytesBefore = 0;
   let linesBefore = 0;
   // The tokens of a failing slice are lost, so a syntax error lies at or after the reader's position.
-  const where = (text: string, end: number, exact: boolean) => {
-    const byte = bytesBefore + Buffer.byteLength(text.slice(0, end));
-    return `byte ${byte.toLocaleString('en-US')} (line ${linesBefore + countLines(text, end) + 1}${reader.context(exact)})`;
+  const byteAt = (text: string, index: number) => bytesBefore + Buffer.byteLength(text.slice(0, index));
+  const lineAt = (text: string, index: number) => linesBefore + countLines(text, index) + 1;
+  const where = (text: string, end: number, exact: boolean) => `byte ${byteAt(text, end).toLocaleString('en-US')} (line ${lineAt(text, end)}${reader.context(exact)})`;
+  // The slice that failed holds the error: its bytes, and the lines of its first and last characters.
+  const within = (text: string, from: number, to: number) => {
+    const [first, last] = [lineAt(text, from), lineAt(text, Math.max(from, to - 1))];
+    const lines = first === last ? `line ${first}` : `lines ${first}–${last}`;
+    return `bytes ${byteAt(text, from).toLocaleString('en-US')}–${byteAt(text, to).toLocaleString('en-US')} (${lines}${reader.context(false)})`;
   };
   const feed = (text: string, from: number, to: number, last: boolean) => {
     let result;
@@ -95,7 +100,7 @@ async function* documentEvents(chunks: AsyncIterable<Uint8Array>): AsyncGenerato
       result = parse(last ? END_OF_INPUT : text.slice(from, to));
     } catch (error) {
       const message = (error as Error).message;
-      if (!last) throw new DocumentError(`invalid JSON near ${where(text, to, false)}: ${message}`, { cause: error });
+      if (!last) throw new DocumentError(`invalid JSON within ${within(text, from, to)}: ${message}`, { cause: error });
       if (reader.atStart()) throw new DocumentError('the file holds no JSON document (is it empty?)', { cause: error });
       throw new DocumentError(`the file ends early at ${where(text, to, true)}: the document is incomplete (a truncated file?)`, { cause: error });
     }

@@ -77,22 +77,25 @@ describe('openScheduleDocument', () => {
     expect(await errorOf('{"schedule_name":"s","dark_periods":[{"start":1')).toBe('the file ends early at byte 47 (line 1, in dark_periods): the document is incomplete (a truncated file?)');
   });
 
-  it('places a syntax error within the 1 KB window that holds it', async () => {
-    // A document shorter than a window: the error is reported at its end (58 bytes, line 3).
-    expect(await errorOf('{"schedule_name":"s",\n"dark_periods":null,\n"blocks":[1 2]}')).toBe("invalid JSON near byte 58 (line 3): Parser cannot parse input: expected ','");
+  it('places a syntax error within the 1 KB window that holds it, with the window\'s bytes and lines', async () => {
+    // A document shorter than a window: the window is the whole of it.
+    expect(await errorOf('{"schedule_name":"s",\n"dark_periods":null,\n"blocks":[1 2]}')).toBe("invalid JSON within bytes 0–58 (lines 1–3): Parser cannot parse input: expected ','");
 
     const lines = Array.from({ length: 100 }, (_, i) => `{"i":${i},"pad":"${'x'.repeat(50)}"}`);
     const head = '{"schedule_name":"s","dark_periods":null,"blocks":[\n';
     // The comma after block 60 is missing: the error is at the start of line 63 (block 61).
     const text = head + lines.slice(0, 61).join(',\n') + '\n' + lines.slice(61).join(',\n') + '\n]}';
     const errorAt = text.indexOf('{"i":61,');
-    const match = /^invalid JSON near byte ([\d,]+) \(line (\d+), at or after blocks\[(\d+)\]\): Parser cannot parse input: expected ','$/.exec(await errorOf(text));
+    const match = /^invalid JSON within bytes ([\d,]+)–([\d,]+) \(lines (\d+)–(\d+), at or after blocks\[(\d+)\]\): Parser cannot parse input: expected ','$/.exec(await errorOf(text));
     expect(match).not.toBeNull();
-    const [byte, line, block] = match!.slice(1).map((s) => Number(s.replace(/,/g, '')));
-    expect(byte).toBeGreaterThan(errorAt);
-    expect(byte - errorAt).toBeLessThanOrEqual(1024);
-    expect(line).toBe(text.slice(0, byte).split('\n').length);
-    expect(line).toBeGreaterThanOrEqual(63);
+    const [from, to, firstLine, lastLine, block] = match!.slice(1).map((s) => Number(s.replace(/,/g, '')));
+    expect(from).toBeLessThanOrEqual(errorAt);
+    expect(to).toBeGreaterThan(errorAt);
+    expect(to - from).toBeLessThanOrEqual(1024);
+    expect(firstLine).toBe(text.slice(0, from + 1).split('\n').length);
+    expect(lastLine).toBe(text.slice(0, to).split('\n').length);
+    expect(firstLine).toBeLessThanOrEqual(63);
+    expect(lastLine).toBeGreaterThanOrEqual(63);
     expect(block).toBeLessThanOrEqual(61);
     expect(block).toBeGreaterThan(61 - 1024 / lines[0].length);
   });
