@@ -46,11 +46,26 @@ export const COMMON_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 };
 
+/**
+ * `--opt -5` as `--opt=-5` for options that take a value: node's parser
+ * takes a value starting with a dash for an option, so a negative number
+ * would get a message about ambiguity instead of the option's own check.
+ */
+function joinNegativeValues(argv: readonly string[], options: Record<string, OptionSpec>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && /^-\d/.test(argv[i + 1] ?? '')) out.push(`${argv[i]}=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
+}
+
 export function parseCommandArgs(command: Command, argv: string[]): CommandArgs {
   const options = { ...COMMON_OPTIONS, ...command.options };
   try {
     const parsed = parseArgs({
-      args: argv,
+      args: joinNegativeValues(argv, options),
       options: Object.fromEntries(Object.entries(options).map(([k, { description: _d, valueName: _v, ...o }]) => [k, o])),
       allowPositionals: command.positionals !== undefined,
       strict: true,

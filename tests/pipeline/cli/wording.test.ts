@@ -73,4 +73,11 @@ describe('CLI wording', () => {
       expect(populateReport(summary)).toContain('\n  on 3 threads: 2 workers parsed and accumulated\n');
     });
   });
+
+  it('a negative number after an option is its value, checked by the option\'s own rule', () => {
+    const r = runCli(['histogram', '--schedule', '1', '--bin-minutes', '-5', '--db', '/nonexistent/x.db']);
+    expect([r.code, r.stderr]).toEqual([2, 'tsi-etl histogram: --bin-minutes: must be a positive number of minutes, got "-5"\n']);
+    // A flag is still a flag, and an unknown option still an error.
+    expect(runCli(['histogram', '--schedule', '1', '--scheduled', '-5']).code).toBe(2);
+  });
 });
