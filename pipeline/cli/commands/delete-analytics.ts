@@ -3,7 +3,7 @@ import { openMigratedStore } from '../../../sql/create-store.js';
 import { ALL_PHASES } from '../../../sql/table-specs.js';
 import { UnknownScheduleError } from '../../../base/errors.js';
 import { phasesOption, requiredId, writeJson, type Command } from '../command.js';
-import { fmt } from '../format.js';
+import { count, phasesLabel } from '../format.js';
 
 export const deleteAnalyticsCommand: Command = {
   name: 'delete-analytics',
@@ -28,7 +28,7 @@ export const deleteAnalyticsCommand: Command = {
       if (schedule === undefined) throw new UnknownScheduleError(scheduleId);
       const rowsDeleted = await deleteAnalytics(store, scheduleId, phases);
       if (ctx.json) writeJson(ctx, { scheduleId, phases, rowsDeleted });
-      else ctx.out.write(`schedule ${scheduleId}: deleted ${fmt(rowsDeleted)} analytics rows of phases ${phases.join(',')}; source rows untouched\n`);
+      else ctx.out.write(`schedule ${scheduleId}: deleted ${count(rowsDeleted, 'analytics row')} of ${phasesLabel(phases)}; source rows untouched\n`);
       ctx.log.info({ event: 'analytics-deleted', scheduleId, phases, rowsDeleted }, 'analytics deleted');
       return 0;
     } finally {

@@ -2,7 +2,7 @@ import { ParameterError } from '../../../base/errors.js';
 import { openMigratedStore } from '../../../sql/create-store.js';
 import { fetchTimeline, type Timeline, type TimelineQuery } from '../../../queries/timeline-reads.js';
 import { optionalNumber, requiredId, writeJson, type Command, type CommandArgs } from '../command.js';
-import { fmt, textTable } from '../format.js';
+import { count, fmt, textTable } from '../format.js';
 
 function timelineQueryFromArgs(args: CommandArgs): TimelineQuery {
   const query = {
@@ -23,8 +23,8 @@ function timelineQueryFromArgs(args: CommandArgs): TimelineQuery {
 
 /** One line per UTC month of the starts: a schedule's 10,000 blocks summarized, not listed. */
 export function timelineText(t: Timeline): string {
-  const head = `schedule ${t.schedule_id}: ${fmt(t.scheduled_count)} scheduled blocks in ${t.months.length} months, `
-    + `priority ${fmt(t.priority_min)}–${fmt(t.priority_max)}, ${fmt(t.dark_periods.length)} dark periods — source: ${t.source}\n`;
+  const head = `schedule ${t.schedule_id}: ${count(t.scheduled_count, 'scheduled block')} in ${count(t.months.length, 'month')}, `
+    + `priority ${fmt(t.priority_min)}–${fmt(t.priority_max)}, ${count(t.dark_periods.length, 'dark period')} — source: ${t.source}\n`;
   if (t.blocks.length === 0) return head;
   const byMonth = new Map<string, { blocks: number; seconds: number; lo: number; hi: number }>();
   for (const b of t.blocks) {
