@@ -224,20 +224,23 @@ describe('import stores nothing from a bad file', () => {
     });
   });
 
-  it('invalid JSON: gives the byte offset and line', async () => {
+  it('invalid JSON: gives the window of bytes and lines that holds the error', async () => {
     await withStore(async (store) => {
       // Block 150's line loses its trailing comma: past the first 64 KB read, so earlier blocks were written.
       const bad = lines.map((l, i) => (i === 151 ? l.slice(0, -1) : l)).join('\n');
       expect(bad.indexOf('{"block_index":150,')).toBeGreaterThan(65536);
       const error = await importFailure(store, 'syntax.json', bad);
       const errorAt = bad.indexOf('{"block_index":151,');
-      const match = /near byte ([\d,]+) \(line (\d+), at or after blocks\[(\d+)\]\): Parser cannot parse input: expected ','; nothing was stored$/.exec(error.message);
+      const match = /within bytes ([\d,]+)–([\d,]+) \(lines? (\d+)(?:–(\d+))?, at or after blocks\[(\d+)\]\): Parser cannot parse input: expected ','; nothing was stored$/.exec(error.message);
       expect(match, error.message).not.toBeNull();
-      const [byte, line, block] = match!.slice(1).map((s) => Number(s.replace(/,/g, '')));
-      expect(byte - errorAt).toBeGreaterThan(0);
-      expect(byte - errorAt).toBeLessThanOrEqual(1024);
-      expect(line).toBe(bad.slice(0, byte).split('\n').length);
-      expect(block).toBeLessThanOrEqual(151);
+      const [from, to, firstLine, lastLine, block] = match!.slice(1).map((s) => (s === undefined ? undefined : Number(s.replace(/,/g, ''))));
+      expect(from!).toBeLessThanOrEqual(errorAt);
+      expect(to!).toBeGreaterThan(errorAt);
+      expect(to! - from!).toBeLessThanOrEqual(1024);
+      const errorLine = bad.slice(0, errorAt + 1).split('\n').length;
+      expect(firstLine!).toBeLessThanOrEqual(errorLine);
+      expect(lastLine ?? firstLine!).toBeGreaterThanOrEqual(errorLine);
+      expect(block!).toBeLessThanOrEqual(151);
     });
   });
 
