@@ -42,7 +42,7 @@ export interface VariantSummary {
 /** Links read (and written) per round trip. */
 const LINK_CHUNK_ROWS = 2000;
 /** Part of the checksum: a change to the model must change the checksum of what it writes. */
-const VARIANT_VERSION = 1;
+const VARIANT_VERSION = 2;
 /** A retime moves a window by 2 s · 10800^u (log-uniform, 2 s to 6 h), earlier or later. */
 const MIN_SHIFT_SEC = 2;
 const SHIFT_RANGE = 10_800;
@@ -53,8 +53,9 @@ const SHIFT_RANGE = 10_800;
  * `schedule_scheduling_blocks` rows; no block, target or constraint rows),
  * scheduled differently. Each block changes with probability `change`: a
  * scheduled block is retimed (half of them), unscheduled (3 in 10) or left
- * out (1 in 5); an unscheduled one is scheduled for its requested duration
- * somewhere in S's scheduled span (7 in 10) or left out. One random stream
+ * out (1 in 5); an unscheduled one is scheduled somewhere in S's scheduled
+ * span (7 in 10), for S's mean window or its requested duration when
+ * shorter, or left out. One random stream
  * drawn in block order, so a seed gives the same variant; the checksum
  * covers S's checksum, the seed and `change`, so it differs from S's and
  * between seeds (the same options twice are rejected as a duplicate). S's
@@ -70,7 +71,7 @@ export async function loadVariantSchedule(store: Store, options: VariantOptions)
   const source = await store.db.selectFrom('schedules').select(['schedule_name', 'checksum', 'dark_periods_json']).where('schedule_id', '=', options.variantOf).executeTakeFirst();
   if (!source) throw new UnknownScheduleError(options.variantOf);
   const span = await selectScheduledSpan(store.db, options.variantOf).executeTakeFirst();
-  const placer = newWindowPlacer(span?.first_start ?? null, span?.last_stop ?? null);
+  const placer = newWindowPlacer(span?.first_start ?? null, span?.last_stop ?? null, span?.mean_window_days ?? null);
 
   const tx = await store.beginSourceLoad();
   try {
@@ -103,13 +104,24 @@ export async function loadVariantSchedule(store: Store, options: VariantOptions)
   }
 }
 
-/** Places a window of `seconds` uniformly in S's scheduled span (null when S schedules nothing). */
-type WindowPlacer = ((u: number, seconds: number) => number) | null;
+/** A newly scheduled block's window: placed uniformly in S's scheduled span (null when S schedules nothing). */
+type WindowPlacer = ((u: number, requestedSec: number) => { start: number; stop: number }) | null;
 
-function newWindowPlacer(firstStart: number | null, lastStop: number | null): WindowPlacer {
-  if (firstStart === null || lastStop === null) return null;
-  // Whole seconds, so the placed window survives the millisecond rounding of SEMANTICS "Time" unchanged.
-  return (u, seconds) => Math.round((firstStart + u * Math.max(0, lastStop - firstStart - seconds / 86_400)) * 86_400) / 86_400;
+/**
+ * Windows as long as S's mean scheduled window, or the block's requested
+ * duration when shorter, so a variant is scheduled like S (its full requested
+ * durations would have made a variant's scheduled hours several times S's).
+ */
+function newWindowPlacer(firstStart: number | null, lastStop: number | null, meanWindowDays: number | null): WindowPlacer {
+  if (firstStart === null || lastStop === null || meanWindowDays === null) return null;
+  // Whole seconds (the mean too: the dialects may sum it in another order), so the window survives the
+  // millisecond rounding of SEMANTICS "Time" unchanged and is the same on every store.
+  const meanSec = Math.max(1, Math.round(Number(meanWindowDays) * 86_400));
+  return (u, requestedSec) => {
+    const seconds = Math.min(requestedSec, meanSec);
+    const start = Math.round((firstStart + u * Math.max(0, lastStop - firstStart - seconds / 86_400)) * 86_400) / 86_400;
+    return { start, stop: start + seconds / 86_400 };
+  };
 }
 
 /** Decides one block's fate and sets `out` to its window in the variant. */
@@ -131,8 +143,9 @@ function varyLink(row: ScheduleLinkRow, rng: Rng, change: number, placer: Window
     return 'newly_unscheduled';
   }
   if (!scheduled && kind < 0.7 && placer !== null) {
-    out.start = placer(rng(), row.requested_duration_sec);
-    out.stop = out.start + row.requested_duration_sec / 86_400;
+    const window = placer(rng(), row.requested_duration_sec);
+    out.start = window.start;
+    out.stop = window.stop;
     return 'newly_scheduled';
   }
   return 'left_out';

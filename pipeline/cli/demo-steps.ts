@@ -145,7 +145,8 @@ export const compareStep: DemoStep = {
       run.lines.push(
         '',
         `schedule ${a} → ${b} (${c.source}): ${fmt(k.unchanged)} unchanged, ${fmt(k.retimed)} retimed, ${fmt(k.newly_scheduled)} newly scheduled, `
-          + `${fmt(k.newly_unscheduled)} newly unscheduled, ${fmt(k.only_a)} only in ${a}, ${fmt(k.only_b)} only in ${b}; match ratio ${fmt(c.match_ratio)}`,
+          + `${fmt(k.newly_unscheduled)} newly unscheduled, ${fmt(k.unscheduled_both)} unscheduled in both, ${fmt(k.only_a)} only in ${a}, ${fmt(k.only_b)} only in ${b}; `
+          + `match ratio ${fmt(c.match_ratio)}`,
         `  scheduled ${fmt(c.a.scheduled_count)} → ${fmt(c.b.scheduled_count)} blocks, priority capture ${fmt(c.a.priority_capture)} → ${fmt(c.b.priority_capture)}, `
           + `gaps ${fmt(c.a.gap_count)} → ${fmt(c.b.gap_count)}; blocks scheduled in both: median shift ${fmt(c.median_shift_seconds, 0)} s, order preserved ${fmt(c.order_preservation)}`,
       );

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 
 /** One `schedule_scheduling_blocks` row with the block's requested duration (ids may be BIGINT strings on SQL Server). */
@@ -19,11 +19,15 @@ export function selectScheduleLinks(db: Kysely<Database>, scheduleId: number) {
     .orderBy('ssb.scheduling_block_id');
 }
 
-/** The earliest start and latest stop of a schedule's scheduled windows (both null when nothing is scheduled). */
+/** The earliest start, latest stop and mean length of a schedule's scheduled windows (all null when nothing is scheduled). */
 export function selectScheduledSpan(db: Kysely<Database>, scheduleId: number) {
   return db
     .selectFrom('schedule_scheduling_blocks')
-    .select((eb) => [eb.fn.min('start_time_mjd').as('first_start'), eb.fn.max('stop_time_mjd').as('last_stop')])
+    .select((eb) => [
+      eb.fn.min('start_time_mjd').as('first_start'),
+      eb.fn.max('stop_time_mjd').as('last_stop'),
+      sql<number | null>`AVG(stop_time_mjd - start_time_mjd)`.as('mean_window_days'),
+    ])
     .where('schedule_id', '=', scheduleId)
     .where('start_time_mjd', 'is not', null)
     .where('stop_time_mjd', 'is not', null);

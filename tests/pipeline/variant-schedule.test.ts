@@ -60,6 +60,18 @@ describe('loadVariantSchedule', () => {
 
       const { counts, shiftsSec } = classify(original, variant);
       expect(v.changes).toEqual(counts);
+
+      // Newly scheduled blocks get S's mean window (whole seconds), or their requested duration when shorter.
+      const windows = original.filter((l) => l.start_time_mjd !== null).map((l) => (l.stop_time_mjd! - l.start_time_mjd!) * 86_400);
+      const meanSec = Math.round(windows.reduce((a, b) => a + b, 0) / windows.length);
+      const requested = new Map((await store.db.selectFrom('scheduling_blocks').select(['scheduling_block_id', 'requested_duration_sec']).execute())
+        .map((r) => [Number(r.scheduling_block_id), Number(r.requested_duration_sec)]));
+      const wasScheduled = new Set(original.filter((l) => l.start_time_mjd !== null).map((l) => l.scheduling_block_id));
+      const fresh = variant.filter((l) => l.start_time_mjd !== null && !wasScheduled.has(l.scheduling_block_id));
+      expect(fresh.length).toBe(counts.newly_scheduled);
+      for (const l of fresh) {
+        expect(Math.abs((l.stop_time_mjd! - l.start_time_mjd!) * 86_400 - Math.min(meanSec, requested.get(l.scheduling_block_id)!))).toBeLessThan(1e-3);
+      }
       const changed = POOL.blocks - counts.unchanged;
       // Binomial(3000, 0.2): sd ≈ 22; allow 4 sd.
       expect(Math.abs(changed - 0.2 * POOL.blocks)).toBeLessThan(90);

@@ -46,7 +46,7 @@ export const generateCommand: Command = {
     `Defaults give W10k: ${GENERATE_DEFAULTS.blocks} blocks over ${GENERATE_DEFAULTS.days} days (about 180 visibility periods and 10 KB of JSON per block). Migrates the database first if needed. The same options twice are the same schedule and are rejected as a duplicate (change --seed).`,
     '',
     'With --variant-of ID: a new schedule that links the same blocks as schedule ID (no new block rows), scheduled differently, as another run of the scheduler over the same pool would be.',
-    `Each block changes with probability F (default ${GENERATE_DEFAULTS.change}): a scheduled block is retimed by 2 s to 6 h, unscheduled, or left out of the variant; an unscheduled one is scheduled for its requested duration within the schedule's scheduled span, or left out.`,
+    `Each block changes with probability F (default ${GENERATE_DEFAULTS.change}): a scheduled block is retimed by 2 s to 6 h, unscheduled, or left out of the variant; an unscheduled one is scheduled within the schedule's scheduled span, for the schedule's mean window length (or its requested duration when shorter), or left out.`,
     'The same ID, seed and F give the same variant (and are rejected as a duplicate the second time); --blocks and --days do not apply.',
     'With --json: {scheduleId, variantOf, blocks, changes: {newly_scheduled, newly_unscheduled, retimed, left_out, unchanged}, seconds}.',
     '',
