@@ -1,3 +1,4 @@
+import { ParameterError } from '../base/errors.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import { WriteTurn } from './sqlite/write-turn.js';
 import type { Store, StoreReopenSpec } from './store.js';
@@ -21,6 +22,11 @@ export async function openStore(db: string, options: OpenStoreOptions = {}): Pro
   if (isMssqlTarget(db)) {
     const { MssqlStore } = await import('./mssql/mssql-store.js');
     return MssqlStore.connect(db);
+  }
+  // Another server's URL would otherwise be taken for a file name, and `migrate` would try to create it.
+  const scheme = /^([a-z][\w+.-]*):\/\//i.exec(db);
+  if (scheme !== null && scheme[1].toLowerCase() !== 'sqlite') {
+    throw new ParameterError('--db', `${scheme[1]}:// is not a database tsi-etl can use: give a SQLite file path (or sqlite:PATH), or a SQL Server target (mssql://user:pass@host:port/db, or Server=…;Database=…)`);
   }
   const path = db.startsWith('sqlite:') ? db.slice('sqlite:'.length) : db;
   return new SqliteStore({ path, create: options.create ?? false });

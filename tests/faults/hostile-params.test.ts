@@ -151,6 +151,15 @@ describe('databases that cannot be used give one clear line', () => {
     }
   });
 
+  it('another server\'s URL is a bad --db (exit 2), never a file name to create, and its password is not repeated', () => {
+    for (const command of [['schedules'], ['migrate'], ['populate', '--schedule', '1']]) {
+      const r = runCli([...command, '--db', 'postgres://etl:secret@db.example.com/tsi']);
+      expect([r.code, r.stdout], command[0]).toEqual([2, '']);
+      expect(r.stderr).toBe(`tsi-etl ${command[0]}: --db: postgres:// is not a database tsi-etl can use: give a SQLite file path (or sqlite:PATH), or a SQL Server target (mssql://user:pass@host:port/db, or Server=…;Database=…)\n`);
+    }
+    expect(existsSync('postgres:')).toBe(false);
+  });
+
   it('a stack trace only with --log-level debug', () => {
     const quiet = runCli(['schedules', '--db', '/nonexistent/x.db']);
     expect(quiet.stderr).not.toMatch(STACK_LINE);
