@@ -1,4 +1,4 @@
-import { TsiError } from '../base/errors.js';
+import { ParameterError, TsiError } from '../base/errors.js';
 import { silentLogger, type Logger } from '../base/logger.js';
 
 /** Options every analytics read takes. */
@@ -15,8 +15,18 @@ export interface ReadOptions {
   onSource?: (read: string, source: ReadSource) => void;
 }
 
+/**
+ * The option, else env TSI_USE_ANALYTICS_TABLE (true/false, 1/0; unset: true).
+ * @throws ParameterError for another value: a misspelt switch must not be ignored.
+ */
 export function useAnalyticsTable(options: ReadOptions): boolean {
-  return options.useAnalyticsTable ?? process.env.TSI_USE_ANALYTICS_TABLE?.toLowerCase() !== 'false';
+  if (options.useAnalyticsTable !== undefined) return options.useAnalyticsTable;
+  const env = process.env.TSI_USE_ANALYTICS_TABLE;
+  if (env === undefined || env.trim() === '') return true;
+  const value = env.trim().toLowerCase();
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ParameterError('TSI_USE_ANALYTICS_TABLE', `must be true or false (or 1 or 0), got ${JSON.stringify(env)}`);
 }
 
 /** Which path answered a read. */
@@ -35,7 +45,7 @@ export const NO_ANALYTICS = 'no analytics for this schedule';
 /** Why the analytics path is off, or undefined when it is on. */
 function disabledReason(options: ReadOptions): string | undefined {
   if (options.useAnalyticsTable === false) return 'disabled by the caller (useAnalyticsTable: false, or --legacy)';
-  if (options.useAnalyticsTable === undefined && !useAnalyticsTable(options)) return 'disabled by env TSI_USE_ANALYTICS_TABLE=false';
+  if (options.useAnalyticsTable === undefined && !useAnalyticsTable(options)) return `disabled by env TSI_USE_ANALYTICS_TABLE=${process.env.TSI_USE_ANALYTICS_TABLE}`;
   return undefined;
 }
 

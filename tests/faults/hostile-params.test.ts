@@ -160,6 +160,11 @@ describe('databases that cannot be used give one clear line', () => {
     expect(existsSync('postgres:')).toBe(false);
   });
 
+  it('a misspelt TSI_USE_ANALYTICS_TABLE is a bad argument (exit 2), not silently the default', () => {
+    const r = runCli(['summary', '--schedule', '1', '--db', db], { TSI_USE_ANALYTICS_TABLE: 'flase' });
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, '', 'tsi-etl summary: TSI_USE_ANALYTICS_TABLE: must be true or false (or 1 or 0), got "flase"\n']);
+  });
+
   it('a stack trace only with --log-level debug', () => {
     const quiet = runCli(['schedules', '--db', '/nonexistent/x.db']);
     expect(quiet.stderr).not.toMatch(STACK_LINE);

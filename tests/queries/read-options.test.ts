@@ -31,6 +31,12 @@ describe('withFallback says why the legacy path answered', () => {
       expect(await reasons({}, { useAnalyticsTable: false })).toEqual([[20, 'disabled by the caller (useAnalyticsTable: false, or --legacy)']]);
       process.env.TSI_USE_ANALYTICS_TABLE = 'false';
       expect(await reasons({})).toEqual([[20, 'disabled by env TSI_USE_ANALYTICS_TABLE=false']]);
+      process.env.TSI_USE_ANALYTICS_TABLE = '0';
+      expect(await reasons({})).toEqual([[20, 'disabled by env TSI_USE_ANALYTICS_TABLE=0']]);
+      process.env.TSI_USE_ANALYTICS_TABLE = 'true';
+      expect(await reasons({})).toEqual([]);
+      process.env.TSI_USE_ANALYTICS_TABLE = 'flase';
+      await expect(getVisibilityHistogram(store, { scheduleId, binMinutes: 60 })).rejects.toThrow('TSI_USE_ANALYTICS_TABLE: must be true or false (or 1 or 0), got "flase"');
       delete process.env.TSI_USE_ANALYTICS_TABLE;
 
       const [bin] = await getVisibilityHistogram(store, { scheduleId, binMinutes: 60 });
