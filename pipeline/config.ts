@@ -2,23 +2,30 @@ import { availableParallelism } from 'node:os';
 import type { Phase } from '../sql/table-specs.js';
 
 /**
- * More threads than this stop paying off: the main thread's read and write
- * are about 40% of a populate and stay serial, so past 1 + 3 workers it is
- * the bottleneck, while every worker adds its own heap and minute-bin
- * arrays (~15 MB on W10k) to the memory.
+ * More threads than this stop paying off: the main thread reads and writes
+ * (about 40% of a populate) besides its share of the parsing, so past 4
+ * threads it is the bottleneck, while every worker adds its own heap and
+ * minute-bin arrays to the memory.
  */
 export const MAX_DEFAULT_THREADS = 4;
 
 /**
- * The default `threads` for a machine with `cores` cores: the main thread
- * keeps a core for reading and writing and each worker gets one of the rest.
- * With 2 cores or fewer that leaves no core for a worker, and a worker sharing
- * them measured slower than one thread (W10k, 2 cores, bench of 2026-12-01:
- * 0.86 s against 0.82 s, and 202 MB peak RSS against 170 MB), so the default is 1.
+ * The default `threads` for a machine with `cores` cores: a thread per core,
+ * at most MAX_DEFAULT_THREADS. The main thread parses too whenever the
+ * workers are busy, so it counts as one of them.
  */
 export function defaultThreads(cores: number): number {
-  return cores <= 2 ? 1 : Math.min(cores - 1, MAX_DEFAULT_THREADS);
+  return Math.max(1, Math.min(cores, MAX_DEFAULT_THREADS));
 }
+
+/**
+ * Schedules with fewer blocks run on one thread by default. On the 2-core
+ * bench machine (2026-12-01, `--threads 2` against 1) workers lost below
+ * 10,000 blocks (5,000: 0.54 s against 0.46 s), broke even at 10,000 (0.78
+ * against 0.77 s) and won above (30,000: 1.40 against 1.63 s; 100,000: 3.7–4.2
+ * against 4.6–5.3 s): a worker costs ~0.04 s to start and its code starts cold.
+ */
+export const DEFAULT_THREADS_MIN_BLOCKS = 20_000;
 
 /** What one populate computes and how it batches. Every field has a default. */
 export interface PipelineConfig {
@@ -67,16 +74,15 @@ export interface PipelineConfig {
   /**
    * Threads one populate uses. 1: everything on the calling thread. N > 1:
    * the calling thread reads the source and writes, and N − 1 worker threads
-   * parse and accumulate (results are identical).
-   * @default defaultThreads(os.availableParallelism()): 1 on 2 cores or fewer, else cores − 1, at most MAX_DEFAULT_THREADS
+   * parse and accumulate, the calling thread taking a share whenever they
+   * are all busy (results are identical, row ids included).
+   * @default defaultThreads(os.availableParallelism()): the cores, at most MAX_DEFAULT_THREADS
    */
   threads: number;
   /**
    * Schedules with fewer blocks run on one thread whatever `threads` says:
-   * starting and ending worker threads costs ~0.05–0.15 s, more than they
-   * save on a small schedule (a backfill of 20 × 2,000 blocks took 5.4 s
-   * with a worker per populate against 2.4 s without).
-   * @default 2500
+   * starting worker threads costs more than they save on a small schedule.
+   * @default DEFAULT_THREADS_MIN_BLOCKS
    */
   threadsMinBlocks: number;
 }
@@ -90,5 +96,5 @@ export const DEFAULT_PIPELINE_CONFIG: Readonly<PipelineConfig> = Object.freeze({
   chunkRows: 256,
   reuse: true,
   threads: defaultThreads(availableParallelism()),
-  threadsMinBlocks: 2500,
+  threadsMinBlocks: DEFAULT_THREADS_MIN_BLOCKS,
 });

@@ -41,7 +41,7 @@ export interface PopulateSummary {
    * was left in place, and neither computed nor read.
    */
   phase3Kept: boolean;
-  /** Threads the populate ran on: `threads`, or 1 for a schedule under `threadsMinBlocks` blocks. */
+  /** Threads the populate ran on: `threads`, or 1 for a schedule under `threadsMinBlocks` blocks or one whose every block was reused (no worker starts). */
   threads: number;
   periods: number;
   jsonBytes: number;
@@ -84,6 +84,9 @@ export function validatePipelineConfig(config: PipelineConfig): void {
     throw new ParameterError('--phases', `must be a list of 1, 2 and 3, got ${config.phases.join(',')}`);
   }
   if (!Number.isInteger(config.threads) || config.threads < 1) throw new ParameterError('--threads', `must be a positive integer, got ${config.threads}`);
+  if (!Number.isInteger(config.threadsMinBlocks) || config.threadsMinBlocks < 0) {
+    throw new ParameterError('--threads-min-blocks', `must be a whole number of blocks, 0 or more, got ${config.threadsMinBlocks}`);
+  }
 }
 
 /**
@@ -146,9 +149,8 @@ export async function populateSchedule(
     };
     const blocks = { minuteRanges: phase3 !== undefined };
     // A small schedule gains nothing from workers, which cost 0.05–0.15 s to start.
-    const threads = snapshot.blockCount < config.threadsMinBlocks ? 1 : config.threads;
-    const invalid = threads === 1
-      ? await processInline(snapshot, blocks, out, setup, config.chunkRows, [phase2, phase3], metrics)
+    const { invalid, threads } = snapshot.blockCount < config.threadsMinBlocks || config.threads === 1
+      ? { invalid: await processInline(snapshot, blocks, out, setup, config.chunkRows, [phase2, phase3], metrics), threads: 1 }
       : await processInWorkers(snapshot, blocks, out, setup, config, phase2, phase3, metrics);
 
     const t0 = now();
@@ -265,17 +267,21 @@ async function processInline(
   return processor.invalidBlockIds;
 }
 
-/** Parse and accumulate in `threads - 1` worker threads; Phase 2 is fed here from their facts, Phase 3 merges their counts. */
+/**
+ * Parse and accumulate on this thread and up to `threads - 1` worker threads;
+ * Phase 2 is fed here in block order, Phase 3 merges their counts. Returns
+ * the invalid block ids and the threads used (1 when every block was reused).
+ */
 async function processInWorkers(
   snapshot: SourceSnapshot, blocks: SourceBlocksOptions, tx: WriteTx, setup: BlockWorkerSetup, config: PipelineConfig,
   phase2: Accumulator<unknown> | undefined, phase3: MergeableMinuteBinAccumulator | undefined, metrics: RunMetrics,
-): Promise<number[]> {
+): Promise<{ invalid: number[]; threads: number }> {
   const replayInto = phase2 ? [phase2] : [];
-  const inlineAccumulators = [phase2, phase3].filter((a) => a !== undefined);
+  const unorderedAccumulators = phase3 ? [phase3] : [];
   const workers = config.threads - 1;
-  const result = await runBlocksInWorkers(snapshot, tx, { setup, workers, chunkRows: config.chunkRows, blocks, replayInto, inlineAccumulators, metrics });
+  const result = await runBlocksInWorkers(snapshot, tx, { setup, workers, chunkRows: config.chunkRows, blocks, replayInto, unorderedAccumulators, metrics });
   const t0 = now();
   for (const counts of result.minuteBins) phase3?.merge(counts);
   metrics.seconds.finish += now() - t0;
-  return result.invalidBlockIds;
+  return { invalid: result.invalidBlockIds, threads: 1 + result.workersStarted };
 }

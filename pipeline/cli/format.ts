@@ -52,7 +52,7 @@ export function populateReport(s: PopulateSummary): string {
     `  stages: read ${t.read.toFixed(3)} s, parse ${t.parse.toFixed(3)} s, accumulate ${t.accumulate.toFixed(3)} s, write ${t.write.toFixed(3)} s, finish ${t.finish.toFixed(3)} s, commit ${t.commit.toFixed(3)} s`,
     `  rows written: ${Object.entries(s.rowsWritten).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`,
   ];
-  if (s.threads > 1) lines.push(`  on ${s.threads} threads: ${s.threads - 1} worker${s.threads === 2 ? '' : 's'} parsed and accumulated`);
+  if (s.threads > 1) lines.push(`  on ${s.threads} threads: the main thread and ${s.threads - 1} worker${s.threads === 2 ? '' : 's'} parsed and accumulated`);
   if (s.phase3Kept) lines.push('  Phase 3 inputs unchanged (no visibility JSON, priority or scheduled flag changed, same bin width): its rows left in place, not recomputed');
   else if (s.minuteBinsKept) lines.push('  minute bins unchanged (same digest): left in place, not rewritten');
   if (s.invalidBlockIds.length > 0) {

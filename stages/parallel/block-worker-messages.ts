@@ -47,4 +47,4 @@ export interface ChunkDone {
 export type FromWorker =
   | ChunkDone
   | { type: 'chunk-failed'; failure: WorkerFailure }
-  | { type: 'finished'; batches: PackedTableBatch[]; phase3: MinuteBinState | null };
+  | { type: 'finished'; phase3: MinuteBinState | null };

@@ -2,7 +2,6 @@ import { Worker } from 'node:worker_threads';
 import { workerScript } from '../../base/worker-script.js';
 import type { MinuteBinState } from '../core/minute-bin-accumulator.js';
 import { packSourceChunk, sourceChunkTransfers } from '../core/source-chunk-codec.js';
-import type { PackedTableBatch } from '../core/table-batch-codec.js';
 import type { SourceBlockRow } from '../../sql/store.js';
 import type { BlockWorkerSetup, ChunkDone, FromWorker, ToWorker } from './block-worker-messages.js';
 import { failureError, type WorkerFailure } from './worker-failure.js';
@@ -48,6 +47,11 @@ class BlockWorker {
     return this.ask({ type: 'finish' }, [], null);
   }
 
+  /** Chunks sent and not yet answered. */
+  get pending(): number {
+    return this.#waiting.length;
+  }
+
   ask(message: ToWorker, transfer: ArrayBuffer[], blockIds: [number, number] | null): Promise<FromWorker> {
     if (this.#failure) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
@@ -80,28 +84,39 @@ class BlockWorker {
 export type ChunkResult = ChunkDone;
 
 /**
- * Parallel parse and accumulate: chunks go to the workers round-robin and
- * their answers come back as promises the caller awaits in submission order.
+ * Parallel parse and accumulate: each chunk goes to the worker with the
+ * fewest unanswered chunks, and the answers come back as promises the
+ * caller awaits in submission order.
  * `terminate()` must be called in a `finally`: no worker outlives its populate.
  */
 export class BlockWorkerPool {
-  readonly #workers: BlockWorker[];
+  readonly #workers: BlockWorker[] = [];
   readonly #scheduleId: number;
-  #next = 0;
+  readonly #setup: BlockWorkerSetup;
+  /** Workers the pool runs once started. */
+  readonly size: number;
 
+  /** The threads start with the first chunk: a populate whose every block is reused starts none. */
   constructor(setup: BlockWorkerSetup, workers: number) {
+    this.#setup = setup;
     this.#scheduleId = setup.scheduleId;
-    this.#workers = Array.from({ length: workers }, (_, i) => new BlockWorker(setup, i + 1));
+    this.size = workers;
   }
 
-  get size(): number {
+  /** Workers started so far (none before the first chunk). */
+  get started(): number {
     return this.#workers.length;
   }
 
-  /** Sends a chunk to the next worker; the promise rejects with the chunk's error (BadInputError for bad JSON). */
+  /** Chunks sent to the workers and not yet answered. */
+  get pending(): number {
+    return this.#workers.reduce((sum, w) => sum + w.pending, 0);
+  }
+
+  /** Sends a chunk to the least busy worker; the promise rejects with the chunk's error (BadInputError for bad JSON). */
   submit(rows: readonly SourceBlockRow[]): Promise<ChunkResult> {
-    const worker = this.#workers[this.#next];
-    this.#next = (this.#next + 1) % this.#workers.length;
+    if (this.#workers.length === 0) for (let i = 1; i <= this.size; i++) this.#workers.push(new BlockWorker(this.#setup, i));
+    const worker = this.#workers.reduce((least, w) => (w.pending < least.pending ? w : least));
     const chunk = packSourceChunk(rows);
     const ids: [number, number] | null = rows.length === 0 ? null : [rows[0].blockId, rows[rows.length - 1].blockId];
     return worker.ask({ type: 'chunk', chunk }, sourceChunkTransfers(chunk), ids).then((answer) => {
@@ -111,11 +126,10 @@ export class BlockWorkerPool {
     });
   }
 
-  /** Each worker's last batches and minute-bin counts, after every chunk was answered. */
-  async finish(): Promise<{ batches: PackedTableBatch[]; minuteBins: MinuteBinState[] }> {
+  /** Each worker's minute-bin counts, after every chunk was answered. */
+  async finish(): Promise<{ minuteBins: MinuteBinState[] }> {
     const answers = await Promise.all(this.#workers.map((w) => w.finish()));
-    const finished = answers.flatMap((a) => (a.type === 'finished' ? [a] : []));
-    return { batches: finished.flatMap((a) => a.batches), minuteBins: finished.flatMap((a) => (a.phase3 ? [a.phase3] : [])) };
+    return { minuteBins: answers.flatMap((a) => (a.type === 'finished' && a.phase3 ? [a.phase3] : [])) };
   }
 
   async terminate(): Promise<void> {

@@ -7,15 +7,15 @@ import { BlockProcessor } from '../core/block-processor.js';
 import { createMinuteBinAccumulator } from '../core/minute-bin-accumulator.js';
 import type { TableBatch } from '../core/row-batcher.js';
 import { unpackSourceChunk, type PackedSourceChunk } from '../core/source-chunk-codec.js';
-import { packTableBatch, tableBatchTransfers, type PackedTableBatch } from '../core/table-batch-codec.js';
+import { packTableBatch, tableBatchTransfers } from '../core/table-batch-codec.js';
 import type { BlockWorkerSetup, ChunkDone, FromWorker, ToWorker } from './block-worker-messages.js';
 import { describeFailure } from './worker-failure.js';
 
 /*
  * A worker thread of a parallel populate: parses and accumulates the chunks
  * of source rows the main thread sends, answering each with its block facts
- * and the table batches that filled up, and at the end with the partial
- * batches and its minute-bin counts. Chunks are answered in the order they came.
+ * and its rows, and at the end with its minute-bin counts. Chunks are
+ * answered in the order they came.
  */
 
 const setup = workerData as BlockWorkerSetup;
@@ -58,8 +58,10 @@ function processChunk(chunk: PackedSourceChunk): void {
     send({ type: 'chunk-failed', failure: describeFailure(error, blockId) });
     return;
   }
+  // Each chunk's rows leave with it: the main thread writes them in chunk order.
+  processor.flush();
   const invalid = processor.invalidBlockIds.splice(0);
-  const packed = takeBatches();
+  const packed = batches.splice(0).map(packTableBatch);
   const recorded = facts?.take() ?? null;
   const done: ChunkDone = {
     type: 'chunk',
@@ -69,11 +71,6 @@ function processChunk(chunk: PackedSourceChunk): void {
     counts: takeCounts(),
   };
   send(done, [...packed.flatMap(tableBatchTransfers), ...(recorded ? blockFactsTransfers(recorded) : [])]);
-}
-
-/** The batches that filled up since the last answer, packed. */
-function takeBatches(): PackedTableBatch[] {
-  return batches.splice(0).map(packTableBatch);
 }
 
 function takeCounts(): ChunkDone['counts'] {
@@ -96,12 +93,8 @@ port.on('message', (message: ToWorker) => {
     processChunk(message.chunk);
     return;
   }
-  // Batches fill up across chunks (every batch but the last of each table has batchRows rows); the rest goes now.
-  processor.flush();
-  const rest = takeBatches();
   const state = phase3?.state() ?? null;
-  const transfers = [...rest.flatMap(tableBatchTransfers), ...(state ? (state.counters.map((c) => c.buffer) as ArrayBuffer[]) : [])];
-  send({ type: 'finished', batches: rest, phase3: state }, transfers);
+  send({ type: 'finished', phase3: state }, state ? (state.counters.map((c) => c.buffer) as ArrayBuffer[]) : []);
   // Nothing else keeps the thread alive: it exits, draining its V8 tasks first.
   port.close();
 });

@@ -2,7 +2,7 @@ import type { RunMetrics } from '../../base/run-metrics.js';
 import type { SourceBlockRow, SourceBlocksOptions, SourceSnapshot, WriteTx } from '../../sql/store.js';
 import { writeBatch } from '../analytics-sink.js';
 import { blockSource } from '../block-source.js';
-import { replayBlockFacts } from '../core/block-facts-columns.js';
+import { BlockFactsRecorder, replayBlockFacts, type PackedBlockFacts } from '../core/block-facts-columns.js';
 import type { Accumulator } from '../core/block-facts.js';
 import { BlockProcessor } from '../core/block-processor.js';
 import type { TableBatch } from '../core/row-batcher.js';
@@ -10,9 +10,29 @@ import type { MinuteBinState } from '../core/minute-bin-accumulator.js';
 import { unpackTableBatch } from '../core/table-batch-codec.js';
 import type { BlockWorkerSetup } from './block-worker-messages.js';
 import { BlockWorkerPool, type ChunkResult } from './block-worker-pool.js';
+import { InOrderRows } from './in-order-rows.js';
 
-/** Chunks each worker may hold at once: one being processed and one waiting, so it never idles. */
-const CHUNKS_PER_WORKER = 2;
+/**
+ * Source rows per chunk on this path (fewer when `chunkRows` says so): W100k
+ * peaked at 205 MB RSS with 32 or 64 rows against 246 MB with 256, whose
+ * strings outlive the young generation while their chunk is shared out.
+ */
+const CHUNK_ROWS = 32;
+
+/**
+ * Chunks each worker may hold at once, so it stays busy while this thread
+ * writes or processes a chunk of its own (W100k, 2 threads: 3.8–3.9 s with
+ * 4, 3.7–3.9 s with 16, 4.3–4.8 s with 2 and chunks of 256 rows).
+ */
+const CHUNKS_PER_WORKER = 4;
+
+/**
+ * Chunks this thread may process ahead of the oldest unanswered worker
+ * chunk, whose results wait to be written in order. A worker starts cold, so
+ * a short window held this thread back (W10k, 2 threads: 0.84 s with 4,
+ * 0.77–0.81 s with 64); 64 chunks of 32 blocks hold ~2,000 blocks' rows.
+ */
+const LOCAL_CHUNKS_AHEAD = 64;
 
 /**
  * A chunk handed to a worker ends after this many JSON characters: what is in
@@ -22,8 +42,8 @@ const CHUNKS_PER_WORKER = 2;
 const WORKER_CHUNK_CHARS = 512 * 1024;
 
 /**
- * A chunk with more JSON characters than this is parsed on this thread, in
- * its turn: handing it over would add two copies of its text (the bytes and
+ * A chunk with more JSON characters than this is parsed on this thread:
+ * handing it over would add two copies of its text (the bytes and
  * the worker's string); a 50 MB value measured 280 MB peak RSS that way
  * against 185 MB inline.
  */
@@ -36,10 +56,10 @@ export interface ParallelBlocksOptions {
   chunkRows: number;
   /** How the source reads the blocks. */
   blocks: SourceBlocksOptions;
-  /** Accumulators fed on this thread, in block order, from the workers' recorded facts (Phase 2). */
+  /** Accumulators fed on this thread in block order, from recorded facts (Phase 2, whose float sums depend on the order). */
   replayInto: readonly Accumulator<unknown>[];
-  /** Every accumulator of this thread, for chunks parsed here (Phase 2 and the Phase 3 the workers' counts merge into). */
-  inlineAccumulators: readonly Accumulator<unknown>[];
+  /** Accumulators fed on this thread as it processes its share of the chunks, in any order (Phase 3: its counts add up). */
+  unorderedAccumulators: readonly Accumulator<unknown>[];
   metrics: RunMetrics;
 }
 
@@ -48,60 +68,121 @@ export interface ParallelBlocksResult {
   invalidBlockIds: number[];
   /** Each worker's minute-bin counts (Phase 3), to merge. */
   minuteBins: MinuteBinState[];
+  /** Worker threads started: none when no block needed parsing. */
+  workersStarted: number;
+}
+
+/** A chunk processed on this thread: what is left to do with it in its turn. */
+interface LocalResult {
+  batches: TableBatch[];
+  facts: PackedBlockFacts | null;
+  invalidBlockIds: number[];
+}
+
+interface Queued {
+  answer: Promise<ChunkResult | LocalResult>;
+  settled: boolean;
 }
 
 /**
- * The parallel form of source → transform → sink: this thread reads the
- * source in chunks and writes the batches; workers parse and accumulate.
- * Answers are consumed in chunk order, so the Phase 2 replay, the invalid
- * ids and the first error are those of a one-thread run; the rows written
- * are the same, in other batches (each worker fills its own). At most
- * `CHUNKS_PER_WORKER` chunks per worker are in flight: when they are, the
- * source is not read (backpressure).
+ * The parallel form of source → transform → sink. This thread reads the
+ * source in chunks, hands each to a worker that has room, and processes a
+ * chunk itself when none has: it shares the parsing instead of waiting.
+ * Results are consumed in chunk order, so the Phase 2 replay, the invalid
+ * ids, the first error and the rows written (hence their ids) are those of a
+ * one-thread run. Chunks held are bounded (CHUNKS_PER_WORKER per worker,
+ * LOCAL_CHUNKS_AHEAD here): when they are all taken, the source is not
+ * read (backpressure).
  */
 export async function runBlocksInWorkers(snapshot: SourceSnapshot, tx: WriteTx, o: ParallelBlocksOptions): Promise<ParallelBlocksResult> {
+  const m = o.metrics;
   const pool = new BlockWorkerPool(o.setup, o.workers);
+  const local = new LocalShare(o);
+  const rows = new InOrderRows(o.setup.batchRows);
   const invalidBlockIds: number[] = [];
-  const inFlight: Promise<ChunkResult | SourceBlockRow[]>[] = [];
-  const batches: TableBatch[] = [];
-  let inline: BlockProcessor | undefined;
-  const consume = async (result: ChunkResult | SourceBlockRow[]) => {
-    const m = o.metrics;
-    if (Array.isArray(result)) {
-      inline ??= new BlockProcessor({ ...o.setup, accumulators: [...o.inlineAccumulators], metrics: m, emit: (b) => batches.push(b) });
-      for (const row of result) inline.process(row);
-      invalidBlockIds.push(...inline.invalidBlockIds.splice(0));
-      for (const batch of batches.splice(0)) await writeBatch(tx, batch, m);
-      return;
-    }
-    m.blocksRead += result.counts.blocksRead;
-    m.blocksParsed += result.counts.blocksParsed;
-    m.periodsParsed += result.counts.periodsParsed;
-    m.jsonBytes += result.counts.jsonBytes;
-    m.invalidBlocks += result.counts.invalidBlocks;
-    m.seconds.parse += result.counts.parseSeconds;
-    m.seconds.accumulate += result.counts.accumulateSeconds;
+  const queue: Queued[] = [];
+  const consume = async (result: ChunkResult | LocalResult) => {
+    if ('counts' in result) {
+      for (const batch of result.batches) rows.add(unpackTableBatch(batch));
+      m.blocksRead += result.counts.blocksRead;
+      m.blocksParsed += result.counts.blocksParsed;
+      m.periodsParsed += result.counts.periodsParsed;
+      m.jsonBytes += result.counts.jsonBytes;
+      m.invalidBlocks += result.counts.invalidBlocks;
+      m.seconds.parse += result.counts.parseSeconds;
+      m.seconds.accumulate += result.counts.accumulateSeconds;
+    } else for (const batch of result.batches) rows.add(batch);
     if (result.facts) replayBlockFacts(result.facts, o.replayInto);
     invalidBlockIds.push(...result.invalidBlockIds);
-    for (const batch of result.batches) await writeBatch(tx, unpackTableBatch(batch), m);
+    for (const full of rows.take()) await writeBatch(tx, full, m);
+  };
+  const enqueue = (answer: Promise<ChunkResult | LocalResult>) => {
+    const queued: Queued = { answer, settled: false };
+    const settle = () => void (queued.settled = true);
+    answer.then(settle, settle);
+    queue.push(queued);
   };
   try {
-    for await (const sourceChunk of blockSource(snapshot, o.chunkRows, o.metrics, o.blocks)) {
-      for (const { rows, chars, reused } of splitRuns(sourceChunk as SourceBlockRow[], WORKER_CHUNK_CHARS)) {
-        const answer = reused || chars > INLINE_CHUNK_CHARS ? Promise.resolve(rows) : pool.submit(rows);
-        // Awaited in order below; this only keeps a failure that arrives early from counting as unhandled.
-        answer.catch(() => {});
-        inFlight.push(answer);
-        while (inFlight.length >= pool.size * CHUNKS_PER_WORKER) await consume(await inFlight.shift()!);
+    reading: for await (const sourceChunk of blockSource(snapshot, Math.min(o.chunkRows, CHUNK_ROWS), m, o.blocks)) {
+      for (const run of splitRuns(sourceChunk as SourceBlockRow[], WORKER_CHUNK_CHARS)) {
+        if (!run.reused && run.chars <= INLINE_CHUNK_CHARS && pool.pending < pool.size * CHUNKS_PER_WORKER) {
+          const answer = pool.submit(run.rows);
+          // Awaited in order below; this only keeps a failure that arrives early from counting as unhandled.
+          answer.catch(() => {});
+          enqueue(answer);
+        } else {
+          const answer = local.process(run.rows);
+          answer.catch(() => {});
+          enqueue(answer);
+          // No chunk after a failed one is read: the failure (or an earlier one) ends the run below.
+          if (local.failed) break reading;
+          // This thread's work never yields to the event loop by itself: let the workers' answers in.
+          await new Promise(setImmediate);
+        }
+        while (queue.length > 0 && queue[0].settled) await consume(await queue.shift()!.answer);
+        while (queue.length >= pool.size * CHUNKS_PER_WORKER + LOCAL_CHUNKS_AHEAD) await consume(await queue.shift()!.answer);
       }
     }
-    while (inFlight.length > 0) await consume(await inFlight.shift()!);
+    while (queue.length > 0) await consume(await queue.shift()!.answer);
     const rest = await pool.finish();
-    inline?.flush();
-    for (const batch of [...batches.splice(0), ...rest.batches.map(unpackTableBatch)]) await writeBatch(tx, batch, o.metrics);
-    return { invalidBlockIds, minuteBins: rest.minuteBins };
+    for (const batch of rows.flush()) await writeBatch(tx, batch, m);
+    return { invalidBlockIds, minuteBins: rest.minuteBins, workersStarted: pool.started };
   } finally {
     await pool.terminate();
+  }
+}
+
+/** This thread's share of the blocks: processed as they come, their Phase 2 facts recorded for the in-order replay. */
+class LocalShare {
+  failed = false;
+  readonly #processor: BlockProcessor;
+  readonly #recorder: BlockFactsRecorder | undefined;
+  readonly #batches: TableBatch[] = [];
+
+  constructor(o: ParallelBlocksOptions) {
+    this.#recorder = o.replayInto.length > 0 ? new BlockFactsRecorder() : undefined;
+    this.#processor = new BlockProcessor({
+      ...o.setup,
+      accumulators: [...o.unorderedAccumulators, ...(this.#recorder ? [this.#recorder] : [])],
+      metrics: o.metrics,
+      emit: (batch) => this.#batches.push(batch),
+    });
+  }
+
+  process(rows: readonly SourceBlockRow[]): Promise<LocalResult> {
+    try {
+      for (const row of rows) this.#processor.process(row);
+      // Each chunk's rows leave with it, to be written in chunk order.
+      this.#processor.flush();
+    } catch (error) {
+      this.failed = true;
+      return Promise.reject(error);
+    }
+    return Promise.resolve({
+      batches: this.#batches.splice(0),
+      facts: this.#recorder?.take() ?? null,
+      invalidBlockIds: this.#processor.invalidBlockIds.splice(0),
+    });
   }
 }
 

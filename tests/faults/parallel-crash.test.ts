@@ -18,15 +18,15 @@ const THREADS = [1, 2, 3] as const;
 describe.each(THREADS)('populate --threads %i killed or failing: analytics all old or all new', (threads) => {
   let f: CrashFixture;
   let runMs: number;
-  const args = ['--threads', String(threads)];
+  // --threads-min-blocks 0: the 3,000 blocks do go to the workers.
+  const args = ['--threads', String(threads), '--threads-min-blocks', '0'];
   /**
    * Batches of 250 rows, so batch 9 comes mid-run. The 3,000 blocks go to the
-   * workers in 12 source chunks of 256, so a worker's 2nd chunk is mid-run too.
+   * workers in chunks of 32, so a worker's 2nd chunk is early in the run.
    */
   const smallChunks = [...args, '--batch-rows', '250'];
 
   beforeAll(async () => {
-    // 3,000 blocks: past threadsMinBlocks (2,500), so --threads > 1 does use workers.
     f = await prepareSqliteCrashFixture({ blocks: 3000, days: 30, seed: 11 });
     await f.reset();
     const run = await spawnPopulate(f.target, f.scheduleId, { args });

@@ -3,8 +3,8 @@ import { DEFAULT_PIPELINE_CONFIG, MAX_DEFAULT_THREADS, defaultThreads } from '..
 import { availableParallelism } from 'node:os';
 
 describe('defaultThreads', () => {
-  it('keeps one thread on 2 cores or fewer (a worker sharing them was slower), else a core per worker beside the main thread, capped', () => {
-    expect([1, 2, 3, 4, 5, 8, 64].map(defaultThreads)).toEqual([1, 1, 2, 3, 4, MAX_DEFAULT_THREADS, MAX_DEFAULT_THREADS]);
+  it('a thread per core (the main thread parses too), capped', () => {
+    expect([0, 1, 2, 3, 4, 5, 8, 64].map(defaultThreads)).toEqual([1, 1, 2, 3, 4, MAX_DEFAULT_THREADS, MAX_DEFAULT_THREADS, MAX_DEFAULT_THREADS]);
     expect(DEFAULT_PIPELINE_CONFIG.threads).toBe(defaultThreads(availableParallelism()));
   });
 });

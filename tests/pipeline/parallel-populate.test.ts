@@ -11,21 +11,23 @@ import { insertSchedule, periodsJson, runCli, withStore, type HandBlock } from '
 
 /*
  * A populate on worker threads must write exactly what the one-thread path
- * writes, table by table (every column but ids and clocks), and report the
- * same invalid blocks and the same first error. Worker threads run the built
- * worker script (`npm test` builds first).
+ * writes, table by table (every column but clocks; ids in the same order),
+ * and report the same invalid blocks and the same first error. Worker
+ * threads run the built worker script (`npm test` builds first).
  */
 
 /** Populates once per thread count and returns each run's digests and summary. */
 async function populateEach(store: Store, scheduleId: number, threads: readonly number[], config: Partial<PipelineConfig>) {
-  const runs: { digests: string[]; summary: PopulateSummary }[] = [];
+  const runs: { digests: string[]; summary: PopulateSummary; insertOrder: number[] }[] = [];
   for (const t of threads) {
     // threadsMinBlocks 0: even a schedule of one block goes to the workers. No reuse, and no analytics
     // left by the run before (whose minute bins would be kept): every run parses every block and writes
     // every row, so their counters compare (reuse on threads: tests/pipeline/reuse-facts.test.ts).
     await store.deleteAnalytics(scheduleId, ALL_PHASES);
     const summary = await populateSchedule(store, scheduleId, { ...config, reuse: false, threads: t, threadsMinBlocks: 0 });
-    runs.push({ digests: await analyticsDigests(store.db, scheduleId), summary });
+    // Rows are inserted in block order on any number of threads, so their ids (left out of the digests) follow it too.
+    const byId = await store.db.selectFrom('schedule_blocks_analytics').select('scheduling_block_id').where('schedule_id', '=', scheduleId).orderBy('id').execute();
+    runs.push({ digests: await analyticsDigests(store.db, scheduleId), summary, insertOrder: byId.map((r) => r.scheduling_block_id) });
   }
   return runs;
 }
@@ -34,6 +36,7 @@ function expectSameRuns(runs: Awaited<ReturnType<typeof populateEach>>): void {
   const [one, ...others] = runs;
   for (const other of others) {
     expect(other.digests).toEqual(one.digests);
+    expect(other.insertOrder).toEqual(one.insertOrder);
     expect(other.summary.invalidBlockIds).toEqual(one.summary.invalidBlockIds);
     expect(other.summary.rowsWritten).toEqual(one.summary.rowsWritten);
     expect([other.summary.blocks, other.summary.periods, other.summary.jsonBytes]).toEqual([one.summary.blocks, one.summary.periods, one.summary.jsonBytes]);

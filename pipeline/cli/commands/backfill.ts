@@ -39,7 +39,7 @@ export function backfillReportText(r: BackfillReport): string {
 export const backfillCommand: Command = {
   name: 'backfill',
   summary: 'Populate many schedules: those without analytics (default), those whose source changed, or all. Resumable; safe in several processes.',
-  usage: '[--schedule ID ...] [--missing|--changed|--all] [--concurrency N] [--threads N] [--lenient] [--no-reuse] [--phases 1,2,3] [--bins N] [--bin-seconds S]',
+  usage: '[--schedule ID ...] [--missing|--changed|--all] [--concurrency N] [--threads N] [--threads-min-blocks N] [--lenient] [--no-reuse] [--phases 1,2,3] [--bins N] [--bin-seconds S]',
   details: [
     'Each schedule is claimed without waiting (one another worker holds is skipped) and populated atomically, so a killed backfill leaves only complete schedules and running it again continues with the rest.',
     '--missing selects schedules lacking analytics of any requested phase (--phases); --changed also compares each schedule\'s source fingerprint (checksum, block count and aggregates of every column), --bins (phase 2) and --bin-seconds (phase 3) with those its analytics were computed from.',

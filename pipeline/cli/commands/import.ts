@@ -8,7 +8,7 @@ import { PIPELINE_OPTIONS, pipelineConfigFromArgs } from './populate.js';
 export const importCommand: Command = {
   name: 'import',
   summary: 'Store a schedule document (JSON, any size, streamed) and compute its analytics.',
-  usage: 'FILE [--no-etl] [--lenient] [--no-reuse] [--phases 1,2,3] [--bins N] [--bin-seconds S] [--threads N]',
+  usage: 'FILE [--no-etl] [--lenient] [--no-reuse] [--phases 1,2,3] [--bins N] [--bin-seconds S] [--threads N] [--threads-min-blocks N]',
   details: [
     'FILE is a schedule document (docs/schedule-document.md), as `tsi-etl export` writes it. It is parsed as a stream, so its size is not limited by memory.',
     'The blocks are stored in one transaction: a bad or truncated file stores nothing, and the error names the block and field (or the byte offset and line of bad JSON).',

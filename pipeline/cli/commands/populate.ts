@@ -12,7 +12,8 @@ export const PIPELINE_OPTIONS: Command['options'] = {
   'bin-seconds': { type: 'string', valueName: 'S', description: `width of the stored visibility time bins, a multiple of 60 (default ${DEFAULT_PIPELINE_CONFIG.binSeconds})` },
   'no-reuse': { type: 'boolean', description: "the full path: parse every block's JSON (neither use nor store the visibility facts of unchanged blocks) and rewrite every row, also unchanged minute bins (same output)" },
   'batch-rows': { type: 'string', valueName: 'N', description: `rows per insert batch (default ${DEFAULT_PIPELINE_CONFIG.batchRows})` },
-  threads: { type: 'string', valueName: 'N', description: `threads per populate: 1 runs on the main thread; N > 1 adds N-1 worker threads that parse and accumulate, same results (default here ${DEFAULT_PIPELINE_CONFIG.threads}: 1 on 2 cores or fewer, else the cores minus one, at most ${MAX_DEFAULT_THREADS})` },
+  threads: { type: 'string', valueName: 'N', description: `threads per populate: 1 runs on the main thread; N > 1 adds N-1 worker threads that parse and accumulate with it, same results (default here ${DEFAULT_PIPELINE_CONFIG.threads}: the cores, at most ${MAX_DEFAULT_THREADS})` },
+  'threads-min-blocks': { type: 'string', valueName: 'N', description: `schedules under N blocks run on one thread whatever --threads says: workers cost more than they save on small schedules (default ${fmt(DEFAULT_PIPELINE_CONFIG.threadsMinBlocks)}; on a 2-core machine they broke even near 10,000)` },
 };
 
 export function pipelineConfigFromArgs(args: CommandArgs): Partial<PipelineConfig> {
@@ -25,13 +26,14 @@ export function pipelineConfigFromArgs(args: CommandArgs): Partial<PipelineConfi
     batchRows: numberOption(args, 'batch-rows', d.batchRows, isPositiveInteger, 'must be a positive integer'),
     reuse: args.values['no-reuse'] !== true,
     threads: numberOption(args, 'threads', d.threads, isPositiveInteger, 'must be a positive integer'),
+    threadsMinBlocks: numberOption(args, 'threads-min-blocks', d.threadsMinBlocks, (n) => Number.isInteger(n) && n >= 0, 'must be a whole number of blocks, 0 or more'),
   };
 }
 
 export const populateCommand: Command = {
   name: 'populate',
   summary: "Recompute one schedule's analytics in one streaming pass and one transaction.",
-  usage: '--schedule ID [--lenient] [--no-reuse] [--phases 1,2,3] [--bins N] [--bin-seconds S] [--threads N]',
+  usage: '--schedule ID [--lenient] [--no-reuse] [--phases 1,2,3] [--bins N] [--bin-seconds S] [--threads N] [--threads-min-blocks N]',
   details: [
     "The old analytics of the selected phases are replaced atomically: readers see the old rows or the new ones, and any failure leaves the old ones untouched.",
     'Bad visibility JSON fails the schedule with an error naming the block (exit 1) unless --lenient.',
@@ -52,7 +54,11 @@ export const populateCommand: Command = {
       if (ctx.json) writeJson(ctx, { ...summary, peakRssMb: Number(peakRssMb().toFixed(1)) });
       else {
         const asked = config.threads ?? DEFAULT_PIPELINE_CONFIG.threads;
-        const fewer = asked > summary.threads ? `  on 1 thread, not ${asked}: a schedule under ${fmt(DEFAULT_PIPELINE_CONFIG.threadsMinBlocks)} blocks gains nothing from workers\n` : '';
+        const minBlocks = config.threadsMinBlocks ?? DEFAULT_PIPELINE_CONFIG.threadsMinBlocks;
+        const why = summary.blocks < minBlocks
+          ? `a schedule under ${fmt(minBlocks)} blocks gains nothing from workers (--threads-min-blocks)`
+          : 'every block\'s visibility was reused, so there was nothing to parse';
+        const fewer = asked > summary.threads ? `  on 1 thread, not ${asked}: ${why}\n` : '';
         ctx.out.write(populateReport(summary) + fewer + `  peak RSS ${peakRssMb().toFixed(0)} MB\n`);
       }
       return 0;

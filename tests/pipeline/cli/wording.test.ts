@@ -66,11 +66,19 @@ describe('CLI wording', () => {
       await insertSchedule(store, [{ json: periodsJson([[60000, 60000.5]]) }]);
       const small = runCli(['populate', '--schedule', '1', '--threads', '4', '--db', path]);
       expect(small.code).toBe(0);
-      expect(small.stdout).toContain('\n  on 1 thread, not 4: a schedule under 2,500 blocks gains nothing from workers\n');
+      expect(small.stdout).toContain('\n  on 1 thread, not 4: a schedule under 20,000 blocks gains nothing from workers (--threads-min-blocks)\n');
+      const lowered = runCli(['populate', '--schedule', '1', '--threads', '4', '--threads-min-blocks', '0', '--db', path]);
+      expect(lowered.stdout).toContain("\n  on 1 thread, not 4: every block's visibility was reused, so there was nothing to parse\n");
+      expect(runCli(['populate', '--schedule', '1', '--threads', '2', '--threads-min-blocks', '0', '--no-reuse', '--db', path]).stdout)
+        .toContain('\n  on 2 threads: the main thread and 1 worker parsed and accumulated\n');
+      const bad = runCli(['populate', '--schedule', '1', '--threads-min-blocks', '-1', '--db', path]);
+      expect([bad.code, bad.stderr]).toEqual([2, 'tsi-etl populate: --threads-min-blocks: must be a whole number of blocks, 0 or more, got "-1"\n']);
       expect(JSON.parse(runCli(['populate', '--schedule', '1', '--threads', '4', '--json', '--db', path]).stdout)).toMatchObject({ threads: 1 });
-      const summary = await populateSchedule(store, 1, { threads: 3, threadsMinBlocks: 0 });
+      // Its one block was parsed above and is reused now: nothing to parse, so no worker starts.
+      expect((await populateSchedule(store, 1, { threads: 3, threadsMinBlocks: 0 })).threads).toBe(1);
+      const summary = await populateSchedule(store, 1, { threads: 3, threadsMinBlocks: 0, reuse: false });
       expect(summary.threads).toBe(3);
-      expect(populateReport(summary)).toContain('\n  on 3 threads: 2 workers parsed and accumulated\n');
+      expect(populateReport(summary)).toContain('\n  on 3 threads: the main thread and 2 workers parsed and accumulated\n');
     });
   });
 
