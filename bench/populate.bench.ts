@@ -36,6 +36,8 @@ export interface PopulateRunArgs {
   binSeconds?: number;
   /** Threads of the populate; the pipeline default when omitted. */
   threads?: number;
+  /** Blocks below which the populate runs on one thread; the pipeline default when omitted. */
+  threadsMinBlocks?: number;
 }
 
 export type PopulateRunResult = Pick<PopulateSummary, 'blocks' | 'periods' | 'jsonBytes' | 'seconds' | 'rowsWritten'>;
@@ -47,7 +49,7 @@ export type PopulateRunResult = Pick<PopulateSummary, 'blocks' | 'periods' | 'js
 export async function populateOnce(args: PopulateRunArgs): Promise<PopulateRunResult> {
   const store = await openStore(args.path);
   try {
-    const options = { phases: args.phases, binSeconds: args.binSeconds, threads: args.threads };
+    const options = { phases: args.phases, binSeconds: args.binSeconds, threads: args.threads, threadsMinBlocks: args.threadsMinBlocks };
     const { blocks, periods, jsonBytes, seconds, rowsWritten } = await populateSchedule(store, args.scheduleId, options);
     return { blocks, periods, jsonBytes, seconds, rowsWritten };
   } finally {

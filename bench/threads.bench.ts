@@ -1,6 +1,7 @@
 /*
  * populate scaling with threads: all phases of W10k (and W100k in a full
- * run) at --threads 1, 2, 3 and the default, each run in a fresh child
+ * run) at --threads 1, 2, 3 and the default (with --threads-min-blocks 0, so
+ * W10k does use them), each run in a fresh child
  * process so its peak RSS (the whole process: worker threads included) is
  * its own. Rounds interleave the thread counts, so drift in the machine's
  * load spreads over all of them. The result names the machine's cores: with
@@ -22,7 +23,7 @@ import { spread, type Spread } from './stats.js';
 export interface ThreadsBenchRow {
   fixture: FixtureName;
   threads: number;
-  /** True for the count the pipeline uses by default on this machine. */
+  /** True for the count the pipeline uses by default on this machine for this fixture (1 under DEFAULT_THREADS_MIN_BLOCKS blocks). */
   isDefault: boolean;
   cores: number;
   seconds: Spread;
@@ -43,17 +44,19 @@ export async function measureThreads(fixtures: FixtureName[], threadCounts: numb
       for (let r = 0; r < repeats; r++) {
         for (const threads of counts) {
           process.stderr.write(`[bench] threads: ${name} --threads ${threads}, run ${r + 1}/${repeats}\n`);
-          const run = await runScenario<PopulateRunResult>('populate', { path: copyFixture(f, join(dir, 'run.db')), scheduleId: f.scheduleId, phases: [1, 2, 3], threads });
+          // threadsMinBlocks 0: every fixture runs on the threads asked for, also those the default keeps on one.
+          const run = await runScenario<PopulateRunResult>('populate', { path: copyFixture(f, join(dir, 'run.db')), scheduleId: f.scheduleId, phases: [1, 2, 3], threads, threadsMinBlocks: 0 });
           runs.get(threads)!.push({ seconds: run.result.seconds.total, peakRssMb: run.peakRssMb });
         }
       }
       const one = spread(runs.get(1)!.map((r) => r.seconds)).median;
+      const byDefault = f.blocks < DEFAULT_PIPELINE_CONFIG.threadsMinBlocks ? 1 : DEFAULT_PIPELINE_CONFIG.threads;
       for (const threads of counts) {
         const seconds = spread(runs.get(threads)!.map((r) => r.seconds));
         rows.push({
           fixture: name,
           threads,
-          isDefault: threads === DEFAULT_PIPELINE_CONFIG.threads,
+          isDefault: threads === byDefault,
           cores: availableParallelism(),
           seconds,
           peakRssMb: spread(runs.get(threads)!.map((r) => r.peakRssMb)),

@@ -29,7 +29,11 @@ const NUMBER_FIELDS = [
 ] as const satisfies readonly (keyof SourceBlockRow)[];
 const WIDTH = NUMBER_FIELDS.length;
 
-export function packSourceChunk(rows: readonly SourceBlockRow[]): PackedSourceChunk {
+/**
+ * Packs `rows`; their text goes into `spare` when it is large enough (a
+ * buffer a worker handed back), else into a new buffer.
+ */
+export function packSourceChunk(rows: readonly SourceBlockRow[], spare?: ArrayBuffer): PackedSourceChunk {
   const count = rows.length;
   const numbers = new Float64Array(count * WIDTH);
   const textEnds = new Int32Array(count);
@@ -48,7 +52,7 @@ export function packSourceChunk(rows: readonly SourceBlockRow[]): PackedSourceCh
   // hold a second copy). ASCII goes as Latin-1, one byte a character; any
   // other text makes the chunk go as UTF-16LE, which unlike UTF-8 keeps a
   // lone surrogate.
-  const text = Buffer.allocUnsafeSlow(end);
+  const text = spare !== undefined && spare.byteLength >= end ? Buffer.from(spare, 0, end) : Buffer.allocUnsafeSlow(end);
   let at = 0;
   for (let r = 0; r < count; r++) {
     const json = rows[r].visibilityJson;

@@ -42,6 +42,8 @@ export interface ChunkDone {
   facts: PackedBlockFacts | null;
   invalidBlockIds: number[];
   counts: ChunkCounts;
+  /** The chunk's text buffer, read and handed back for the next chunk (PackedSourceChunk.text). */
+  spentText: ArrayBuffer;
 }
 
 export type FromWorker =

@@ -69,8 +69,9 @@ function processChunk(chunk: PackedSourceChunk): void {
     facts: recorded,
     invalidBlockIds: invalid,
     counts: takeCounts(),
+    spentText: chunk.text.buffer as ArrayBuffer,
   };
-  send(done, [...packed.flatMap(tableBatchTransfers), ...(recorded ? blockFactsTransfers(recorded) : [])]);
+  send(done, [...packed.flatMap(tableBatchTransfers), ...(recorded ? blockFactsTransfers(recorded) : []), done.spentText]);
 }
 
 function takeCounts(): ChunkDone['counts'] {

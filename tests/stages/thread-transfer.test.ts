@@ -39,6 +39,17 @@ describe('source chunks packed for a worker', () => {
       expect(unpackSourceChunk(packSourceChunk(rows))).toEqual(rows);
     }));
   });
+
+  it('reuse a spare text buffer when it is large enough, whatever it held before', () => {
+    fc.assert(fc.property(fc.array(sourceRow, { maxLength: 20 }), fc.nat({ max: 4096 }), (rows, spareBytes) => {
+      const spare = new Uint8Array(spareBytes).fill(0x7b).buffer;
+      const packed = packSourceChunk(rows, spare);
+      const ascii = rows.every((r) => r.visibilityJson === null || Buffer.byteLength(r.visibilityJson) === r.visibilityJson.length);
+      const chars = rows.reduce((n, r) => n + (r.visibilityJson?.length ?? 0), 0);
+      expect(packed.text.buffer === spare).toBe(ascii && chars <= spareBytes);
+      expect(unpackSourceChunk(packed)).toEqual(rows);
+    }));
+  });
 });
 
 describe('table batches packed for the writer', () => {
