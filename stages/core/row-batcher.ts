@@ -29,6 +29,11 @@ export class RowBatcher {
     return this.#values;
   }
 
+  /** Rows held, not yet handed out. */
+  get rows(): number {
+    return this.#rows;
+  }
+
   endRow(): void {
     if (++this.#rows === this.#batchRows) this.flush();
   }

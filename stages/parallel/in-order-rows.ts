@@ -18,6 +18,11 @@ export class InOrderRows {
   add({ table, batch }: TableBatch): void {
     let batcher = this.#batchers.get(table.name);
     if (batcher === undefined) this.#batchers.set(table.name, batcher = new RowBatcher(table, this.#batchRows, (b) => this.#full.push(b)));
+    // A full batch with nothing before it goes as it is.
+    if (batcher.rows === 0 && batch.rowCount === this.#batchRows) {
+      this.#full.push({ table, batch });
+      return;
+    }
     const width = table.columns.length;
     const values = batch.values;
     for (let row = 0; row < batch.rowCount; row++) {
