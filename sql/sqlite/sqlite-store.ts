@@ -7,11 +7,11 @@ import { InsertStatementCache, rowsPerStatement } from '../insert-statements.js'
 import { migrationFiles } from '../migration-files.js';
 import { describeObject, migrationObjects, type MigrationObject } from '../migration-objects.js';
 import { deleteComparisonsOf, upsertComparisonSqlite } from '../queries/comparison-cache.js';
-import { selectPhase3Inputs, selectSourceAggregates, selectSourceBlocks, selectSourceBlocksWithFactsSqlite, withStoredFacts } from '../queries/source-blocks.js';
+import { selectPhase3Inputs, selectSourceAggregates, selectSourceBlocks, selectSourceBlocksWithFactsSqlite } from '../queries/source-blocks.js';
+import { sourceRowReader } from './source-row-reader.js';
 import { Phase3InputsKey } from '../phase3-inputs-key.js';
 import { countPhase3Rows, minuteBinsUnchanged, phase3RowCounts, type Phase3RowCounts } from '../queries/minute-bins.js';
 import { deleteUnusedFacts } from '../queries/visibility-facts.js';
-import type { FactsColumns } from '../visibility-facts.js';
 import type { Database } from '../schema.js';
 import { sourceFingerprint, type SourceAggregates } from '../source-fingerprint.js';
 import type {
@@ -236,7 +236,7 @@ export class SqliteStore implements Store {
     // One read transaction: the aggregates and the streamed rows see the same snapshot.
     conn.exec('BEGIN');
     let open = true;
-    let cursor: IterableIterator<SourceBlockRow> | undefined;
+    let cursor: IterableIterator<unknown> | undefined;
     const close = async () => {
       if (!open) return;
       open = false;
@@ -273,12 +273,14 @@ export class SqliteStore implements Store {
         },
         async *blocks(chunkRows: number, blockOptions: SourceBlocksOptions = {}): AsyncIterable<SourceBlockRow[]> {
           const blocksQuery = (reuse ? selectSourceBlocksWithFactsSqlite(db, scheduleId, blockOptions.minuteRanges ?? true) : selectSourceBlocks(db, scheduleId)).compile();
+          const statement = conn.prepare(blocksQuery.sql).raw(true);
+          const toRow = sourceRowReader(statement.columns().map((c) => c.name), reuse);
           // iterate() steps the cursor only as chunks are pulled: backpressure for free.
-          const rows = conn.prepare(blocksQuery.sql).iterate(blocksQuery.parameters as unknown[]) as IterableIterator<SourceBlockRow & FactsColumns>;
+          const rows = statement.iterate(blocksQuery.parameters as unknown[]) as IterableIterator<unknown[]>;
           cursor = rows;
           let chunk: SourceBlockRow[] = [];
           for (const row of rows) {
-            chunk.push(reuse ? withStoredFacts(row) : row);
+            chunk.push(toRow(row));
             if (chunk.length === chunkRows) {
               yield chunk;
               chunk = [];
