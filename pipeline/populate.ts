@@ -41,7 +41,11 @@ export interface PopulateSummary {
    * was left in place, and neither computed nor read.
    */
   phase3Kept: boolean;
-  /** Threads the populate ran on: `threads`, or 1 for a schedule under `threadsMinBlocks` blocks or one whose every block was reused (no worker starts). */
+  /**
+   * Threads the populate ran on: 1 plus the workers that started, at most
+   * `threads`; 1 for a schedule under `threadsMinBlocks` blocks, or when no
+   * run of blocks to parse was worth a worker (every block reused, say).
+   */
   threads: number;
   periods: number;
   jsonBytes: number;
@@ -84,7 +88,8 @@ export function validatePipelineConfig(config: PipelineConfig): void {
     throw new ParameterError('--phases', `must be a list of 1, 2 and 3, got ${config.phases.join(',')}`);
   }
   if (!Number.isInteger(config.threads) || config.threads < 1) throw new ParameterError('--threads', `must be a positive integer, got ${config.threads}`);
-  if (!Number.isInteger(config.threadsMinBlocks) || config.threadsMinBlocks < 0) {
+  // Infinity is a library caller's "never on worker threads".
+  if (!(config.threadsMinBlocks >= 0) || !(Number.isInteger(config.threadsMinBlocks) || config.threadsMinBlocks === Infinity)) {
     throw new ParameterError('--threads-min-blocks', `must be a whole number of blocks, 0 or more, got ${config.threadsMinBlocks}`);
   }
 }

@@ -21,6 +21,12 @@ const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 
  */
 const SPARE_TEXTS_PER_WORKER = 8;
 
+/**
+ * A text buffer larger than this (a chunk of one huge block) is not kept:
+ * it would go round again for every later small chunk.
+ */
+const MAX_SPARE_TEXT_BYTES = 2 * 1024 * 1024;
+
 interface Waiting {
   resolve(value: FromWorker): void;
   reject(error: Error): void;
@@ -105,7 +111,7 @@ export class BlockWorkerPool {
   /** Workers the pool runs once started. */
   readonly size: number;
 
-  /** The threads start with the first chunk: a populate whose every block is reused starts none. */
+  /** Workers start as chunks come and find the running ones busy: a populate with nothing to parse starts none. */
   constructor(setup: BlockWorkerSetup, workers: number) {
     this.#setup = setup;
     this.#scheduleId = setup.scheduleId;
@@ -124,13 +130,15 @@ export class BlockWorkerPool {
 
   /** Sends a chunk to the least busy worker; the promise rejects with the chunk's error (BadInputError for bad JSON). */
   submit(rows: readonly SourceBlockRow[]): Promise<ChunkResult> {
-    if (this.#workers.length === 0) for (let i = 1; i <= this.size; i++) this.#workers.push(new BlockWorker(this.#setup, i));
+    // Another worker starts only when every running one is busy.
+    if (this.#workers.length < this.size && this.#workers.every((w) => w.pending > 0)) this.#workers.push(new BlockWorker(this.#setup, this.#workers.length + 1));
     const worker = this.#workers.reduce((least, w) => (w.pending < least.pending ? w : least));
     const chunk = packSourceChunk(rows, this.#spareTexts.pop());
     const ids: [number, number] | null = rows.length === 0 ? null : [rows[0].blockId, rows[rows.length - 1].blockId];
     return worker.ask({ type: 'chunk', chunk }, sourceChunkTransfers(chunk), ids).then((answer) => {
       if (answer.type === 'chunk') {
-        if (this.#spareTexts.length < this.size * SPARE_TEXTS_PER_WORKER) this.#spareTexts.push(answer.spentText);
+        const spare = answer.spentText;
+        if (spare.byteLength <= MAX_SPARE_TEXT_BYTES && this.#spareTexts.length < this.size * SPARE_TEXTS_PER_WORKER) this.#spareTexts.push(spare);
         return answer;
       }
       if (answer.type === 'chunk-failed') throw this.#error(answer.failure);

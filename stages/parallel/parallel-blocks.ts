@@ -27,12 +27,21 @@ const CHUNK_ROWS = 32;
 const CHUNKS_PER_WORKER = 4;
 
 /**
- * Chunks this thread may process ahead of the oldest unanswered worker
- * chunk, whose results wait to be written in order. A worker starts cold, so
- * a short window held this thread back (W10k, 2 threads: 0.84 s with 4,
- * 0.77–0.81 s with 64); 64 chunks of 32 blocks hold ~2,000 blocks' rows.
+ * Runs this thread may process ahead of the oldest unanswered worker run,
+ * whose results wait to be written in order. A worker starts cold, so a
+ * short window held this thread back (W10k, 2 threads: 0.84 s with 4,
+ * 0.77–0.81 s with 64); 64 runs of at most 32 blocks hold ~2,000 blocks' rows.
  */
-const LOCAL_CHUNKS_AHEAD = 64;
+const LOCAL_RUNS_AHEAD = 64;
+
+/**
+ * A run of blocks to parse between runs of reused blocks goes to a worker
+ * only from this many blocks or characters of JSON: a worker message costs
+ * more than parsing a few blocks here. With a fifth of the blocks edited at
+ * random, single-block messages made 2 threads 1.5x slower than one.
+ */
+const MIN_WORKER_RUN_ROWS = 8;
+const MIN_WORKER_RUN_CHARS = 64 * 1024;
 
 /**
  * A chunk handed to a worker ends after this many JSON characters: what is in
@@ -86,13 +95,13 @@ interface Queued {
 
 /**
  * The parallel form of source → transform → sink. This thread reads the
- * source in chunks, hands each to a worker that has room, and processes a
- * chunk itself when none has: it shares the parsing instead of waiting.
- * Results are consumed in chunk order, so the Phase 2 replay, the invalid
- * ids, the first error and the rows written (hence their ids) are those of a
- * one-thread run. Chunks held are bounded (CHUNKS_PER_WORKER per worker,
- * LOCAL_CHUNKS_AHEAD here): when they are all taken, the source is not
- * read (backpressure).
+ * source in chunks, splits them into runs, hands each run to parse to a
+ * worker that has room, and processes a run itself when none has: it
+ * shares the parsing instead of waiting. Results are consumed in run order,
+ * so the Phase 2 replay, the invalid ids, the first error and the rows
+ * written (hence their ids) are those of a one-thread run. Runs held are
+ * bounded (CHUNKS_PER_WORKER per worker, LOCAL_RUNS_AHEAD here): when they
+ * are all taken, the source is not read (backpressure).
  */
 export async function runBlocksInWorkers(snapshot: SourceSnapshot, tx: WriteTx, o: ParallelBlocksOptions): Promise<ParallelBlocksResult> {
   const m = o.metrics;
@@ -126,37 +135,53 @@ export async function runBlocksInWorkers(snapshot: SourceSnapshot, tx: WriteTx, 
     answer.then(settle, settle);
     queue.push(queued);
   };
-  try {
-    reading: for await (const sourceChunk of blockSource(snapshot, Math.min(o.chunkRows, CHUNK_ROWS), m, o.blocks)) {
-      for (const run of splitRuns(sourceChunk as SourceBlockRow[], WORKER_CHUNK_CHARS)) {
-        const toWorker = !run.local && run.chars <= INLINE_CHUNK_CHARS && pool.pending < pool.size * CHUNKS_PER_WORKER;
-        if (!toWorker && queue.length === 0) {
-          for (const row of run.rows) direct.process(row);
-          invalidBlockIds.push(...direct.invalidBlockIds.splice(0));
-          for (const full of rows.take()) await writeBatch(tx, full, m);
-          continue;
-        }
-        // The rows processed directly so far come before this chunk's.
-        direct.flush();
-        if (toWorker) {
-          const answer = pool.submit(run.rows);
-          // Awaited in order below; this only keeps a failure that arrives early from counting as unhandled.
-          answer.catch(() => {});
-          enqueue(answer);
-        } else {
-          const answer = local.process(run.rows);
-          answer.catch(() => {});
-          enqueue(answer);
-          // No chunk after a failed one is read: the failure (or an earlier one) ends the run below.
-          if (local.failed) break reading;
-          // This thread's work never yields to the event loop by itself: let the workers' answers in.
-          if (pool.pending > 0) await new Promise(setImmediate);
-        }
-        while (queue.length > 0 && queue[0].settled) await consume(await queue.shift()!.answer);
-        while (queue.length >= pool.size * CHUNKS_PER_WORKER + LOCAL_CHUNKS_AHEAD) await consume(await queue.shift()!.answer);
-      }
+  // The oldest run's failure, or a failure writing its rows, is the populate's.
+  const consumeHead = async () => {
+    try {
+      await consume(await queue.shift()!.answer);
+    } catch (error) {
+      throw new HeadFailure(error);
     }
-    while (queue.length > 0) await consume(await queue.shift()!.answer);
+  };
+  try {
+    try {
+      reading: for await (const sourceChunk of blockSource(snapshot, Math.min(o.chunkRows, CHUNK_ROWS), m, o.blocks)) {
+        for (const run of splitRuns(sourceChunk as SourceBlockRow[], WORKER_CHUNK_CHARS)) {
+          const toWorker = !run.local && run.chars <= INLINE_CHUNK_CHARS && pool.pending < pool.size * CHUNKS_PER_WORKER;
+          if (!toWorker && queue.length === 0) {
+            for (const row of run.rows) direct.process(row);
+            invalidBlockIds.push(...direct.invalidBlockIds.splice(0));
+            for (const full of rows.take()) await writeBatch(tx, full, m);
+            continue;
+          }
+          // The rows processed directly so far come before this run's.
+          direct.flush();
+          if (toWorker) {
+            const answer = pool.submit(run.rows);
+            // Awaited in order below; this only keeps a failure that arrives early from counting as unhandled.
+            answer.catch(() => {});
+            enqueue(answer);
+          } else {
+            const answer = local.process(run.rows);
+            answer.catch(() => {});
+            enqueue(answer);
+            // No run after a failed one is read: the failure (or an earlier one) ends the populate below.
+            if (local.failed) break reading;
+            // This thread's work never yields to the event loop by itself: let the workers' answers in.
+            if (pool.pending > 0) await new Promise(setImmediate);
+          }
+          while (queue.length > 0 && queue[0].settled) await consumeHead();
+          while (queue.length >= pool.size * CHUNKS_PER_WORKER + LOCAL_RUNS_AHEAD) await consumeHead();
+        }
+      }
+      while (queue.length > 0) await consumeHead();
+    } catch (error) {
+      if (error instanceof HeadFailure) throw error.error;
+      // The source, a worker's start or a run processed directly failed: that comes after every
+      // queued run, and the first failure among those is the one a one-thread run reports.
+      for (const queued of queue.splice(0)) await queued.answer;
+      throw error;
+    }
     direct.flush();
     const rest = await pool.finish();
     for (const batch of rows.flush()) await writeBatch(tx, batch, m);
@@ -164,6 +189,11 @@ export async function runBlocksInWorkers(snapshot: SourceSnapshot, tx: WriteTx, 
   } finally {
     await pool.terminate();
   }
+}
+
+/** A failure of the oldest queued run (or of writing its rows), told apart from one that comes after every queued run. */
+class HeadFailure {
+  constructor(readonly error: unknown) {}
 }
 
 /** This thread's share of the blocks: processed as they come, their Phase 2 facts recorded for the in-order replay. */
@@ -203,18 +233,20 @@ class LocalShare {
 /**
  * Consecutive runs of `rows`: runs of blocks with stored visibility facts and
  * runs of blocks without, each ending at the first row that takes it to
- * `maxChars` characters of JSON. A run is `local` when it has nothing to
- * parse (facts reused, or no JSON at all): it is processed on this thread,
- * as no worker would gain anything on it.
+ * `maxChars` characters of JSON. A run is `local`, processed on this thread,
+ * when a worker would gain nothing on it: it has nothing to parse (facts
+ * reused, or no JSON at all), or it is a short run between reused blocks.
  */
 function* splitRuns(rows: readonly SourceBlockRow[], maxChars: number): Generator<{ rows: SourceBlockRow[]; chars: number; local: boolean }> {
+  const mixed = rows.some((row) => row.reused) && rows.some((row) => !row.reused);
   let start = 0;
   let chars = 0;
   for (let i = 0; i < rows.length; i++) {
     const reused = Boolean(rows[i].reused);
     chars += rows[i].visibilityJson?.length ?? 0;
     if (chars >= maxChars || i === rows.length - 1 || Boolean(rows[i + 1].reused) !== reused) {
-      yield { rows: rows.slice(start, i + 1), chars, local: reused || chars === 0 };
+      const short = mixed && i + 1 - start < MIN_WORKER_RUN_ROWS && chars < MIN_WORKER_RUN_CHARS;
+      yield { rows: rows.slice(start, i + 1), chars, local: reused || chars === 0 || short };
       start = i + 1;
       chars = 0;
     }

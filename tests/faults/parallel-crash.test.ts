@@ -18,8 +18,9 @@ const THREADS = [1, 2, 3] as const;
 describe.each(THREADS)('populate --threads %i killed or failing: analytics all old or all new', (threads) => {
   let f: CrashFixture;
   let runMs: number;
-  // --threads-min-blocks 0: the 3,000 blocks do go to the workers.
-  const args = ['--threads', String(threads), '--threads-min-blocks', '0'];
+  // --threads-min-blocks 0: the 3,000 blocks do go to the workers; --no-reuse: they are all parsed
+  // (the fixture's facts would keep every block on the main thread).
+  const args = ['--threads', String(threads), '--threads-min-blocks', '0', '--no-reuse'];
   /**
    * Batches of 250 rows, so batch 9 comes mid-run. The 3,000 blocks go to the
    * workers in chunks of 32, so a worker's 2nd chunk is early in the run.

@@ -57,8 +57,11 @@ export const populateCommand: Command = {
         const minBlocks = config.threadsMinBlocks ?? DEFAULT_PIPELINE_CONFIG.threadsMinBlocks;
         const why = summary.blocks < minBlocks
           ? `a schedule under ${fmt(minBlocks)} blocks gains nothing from workers (--threads-min-blocks)`
-          : 'every block\'s visibility was reused, so there was nothing to parse';
-        const fewer = asked > summary.threads ? `  on 1 thread, not ${asked}: ${why}\n` : '';
+          : summary.threads === 1
+            ? 'no run of blocks to parse was worth a worker (blocks whose visibility was reused, or without JSON, need no parsing)'
+            : 'the blocks to parse never kept more workers busy';
+        const ran = `${summary.threads} thread${summary.threads === 1 ? '' : 's'}`;
+        const fewer = asked > summary.threads ? `  on ${ran}, not ${asked}: ${why}\n` : '';
         ctx.out.write(populateReport(summary) + fewer + `  peak RSS ${peakRssMb().toFixed(0)} MB\n`);
       }
       return 0;

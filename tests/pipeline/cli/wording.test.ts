@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backfillReportText } from '../../../pipeline/cli/commands/backfill.js';
 import { count, phasesLabel, populateReport } from '../../../pipeline/cli/format.js';
+import { loadGeneratedSchedule } from '../../../pipeline/load-schedule.js';
 import { populateSchedule } from '../../../pipeline/populate.js';
 import { insertSchedule, periodsJson, runCli, withStore } from '../../helpers.js';
 
@@ -68,15 +69,17 @@ describe('CLI wording', () => {
       expect(small.code).toBe(0);
       expect(small.stdout).toContain('\n  on 1 thread, not 4: a schedule under 20,000 blocks gains nothing from workers (--threads-min-blocks)\n');
       const lowered = runCli(['populate', '--schedule', '1', '--threads', '4', '--threads-min-blocks', '0', '--db', path]);
-      expect(lowered.stdout).toContain("\n  on 1 thread, not 4: every block's visibility was reused, so there was nothing to parse\n");
-      expect(runCli(['populate', '--schedule', '1', '--threads', '2', '--threads-min-blocks', '0', '--no-reuse', '--db', path]).stdout)
-        .toContain('\n  on 2 threads: the main thread and 1 worker parsed and accumulated\n');
+      expect(lowered.stdout).toContain('\n  on 1 thread, not 4: no run of blocks to parse was worth a worker (blocks whose visibility was reused, or without JSON, need no parsing)\n');
+      // One block: one chunk, so one worker starts; a second starts only when the first is busy.
+      expect(runCli(['populate', '--schedule', '1', '--threads', '3', '--threads-min-blocks', '0', '--no-reuse', '--db', path]).stdout)
+        .toContain('\n  on 2 threads: the main thread and 1 worker parsed and accumulated\n  on 2 threads, not 3: the blocks to parse never kept more workers busy\n');
       const bad = runCli(['populate', '--schedule', '1', '--threads-min-blocks', '-1', '--db', path]);
       expect([bad.code, bad.stderr]).toEqual([2, 'tsi-etl populate: --threads-min-blocks: must be a whole number of blocks, 0 or more, got "-1"\n']);
       expect(JSON.parse(runCli(['populate', '--schedule', '1', '--threads', '4', '--json', '--db', path]).stdout)).toMatchObject({ threads: 1 });
       // Its one block was parsed above and is reused now: nothing to parse, so no worker starts.
       expect((await populateSchedule(store, 1, { threads: 3, threadsMinBlocks: 0 })).threads).toBe(1);
-      const summary = await populateSchedule(store, 1, { threads: 3, threadsMinBlocks: 0, reuse: false });
+      const { scheduleId: large } = await loadGeneratedSchedule(store, { blocks: 300, days: 2, seed: 2 });
+      const summary = await populateSchedule(store, large, { threads: 3, threadsMinBlocks: 0, reuse: false });
       expect(summary.threads).toBe(3);
       expect(populateReport(summary)).toContain('\n  on 3 threads: the main thread and 2 workers parsed and accumulated\n');
     });
