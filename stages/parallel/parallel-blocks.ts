@@ -81,7 +81,7 @@ export interface ParallelBlocksResult {
   workersStarted: number;
 }
 
-/** A chunk processed on this thread: what is left to do with it in its turn. */
+/** A run processed on this thread: what is left to do with it in its turn. */
 interface LocalResult {
   batches: TableBatch[];
   facts: PackedBlockFacts | null;
@@ -108,7 +108,7 @@ export async function runBlocksInWorkers(snapshot: SourceSnapshot, tx: WriteTx, 
   const pool = new BlockWorkerPool(o.setup, o.workers);
   const local = new LocalShare(o);
   const rows = new InOrderRows(o.setup.batchRows);
-  // A chunk this thread processes while nothing is queued before it goes straight through: Phase 2
+  // A run this thread processes while nothing is queued before it goes straight through: Phase 2
   // fed in order, rows into the in-order batches, nothing recorded or packed. A populate whose
   // blocks all reuse stored facts so runs as on one thread (W100k: 1.46 s through LocalShare, 1.33 s inline).
   const direct = new BlockProcessor({ ...o.setup, accumulators: [...o.replayInto, ...o.unorderedAccumulators], metrics: m, emit: (batch) => rows.add(batch) });
@@ -216,7 +216,7 @@ class LocalShare {
   process(rows: readonly SourceBlockRow[]): Promise<LocalResult> {
     try {
       for (const row of rows) this.#processor.process(row);
-      // Each chunk's rows leave with it, to be written in chunk order.
+      // Each run's rows leave with it, to be written in run order.
       this.#processor.flush();
     } catch (error) {
       this.failed = true;
