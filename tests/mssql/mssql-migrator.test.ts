@@ -2,6 +2,7 @@ import mssql from 'mssql';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TsiError } from '../../base/errors.js';
 import { migrationFiles } from '../../sql/migration-files.js';
+import { migrationObjects } from '../../sql/migration-objects.js';
 import { splitGoBatches } from '../../sql/mssql/go-batches.js';
 import { migrate, missingMigrations, missingObjectsQuery, prefixPattern } from '../../sql/mssql/mssql-migrator.js';
 import { installFakeServer, type FakeServer } from './fake-mssql.js';
@@ -79,8 +80,8 @@ describe('migrate (mssql)', () => {
       'table analytics.schedule_summary_analytics',
       ...['scheduled_union_hours', 'gap_count', 'gap_total_hours', 'gap_mean_hours', 'gap_median_hours', 'gap_p90_hours', 'gap_max_hours'].map((c) => `column analytics.schedule_summary_analytics.${c}`),
     ]);
-    // every recorded file was checked, with its objects bound as parameters
-    expect(asked).toHaveLength(files.length);
+    // every recorded file that creates something was checked, with its objects bound as parameters
+    expect(asked).toHaveLength(files.filter((f) => migrationObjects(f.sql).length > 0).length);
     expect(asked[5]).toMatchObject({
       kind0: 'table', table0: 'analytics.schedule_comparisons',
       kind1: 'column', table1: 'dbo.scheduling_blocks', name1: 'original_block_id',
@@ -134,8 +135,8 @@ ORDER BY o.i`);
 describe('missingMigrations', () => {
   it('lists every file on a database never migrated, and only the unapplied ones after', async () => {
     server.answer = (text) => (text.includes('OBJECT_ID') ? { rows: [{ id: null }] } : {});
-    expect((await missingMigrations(pool)).map((f) => f.version)).toEqual(['000', '001', '002', '003', '004', '005', '006', '007', '008']);
+    expect((await missingMigrations(pool)).map((f) => f.version)).toEqual(['000', '001', '002', '003', '004', '005', '006', '007', '008', '009']);
     server.answer = (text) => (text.includes('OBJECT_ID') ? { rows: [{ id: 42 }] } : { rows: [{ version: '000' }, { version: '001' }, { version: '003' }] });
-    expect((await missingMigrations(pool)).map((f) => f.version)).toEqual(['002', '004', '005', '006', '007', '008']);
+    expect((await missingMigrations(pool)).map((f) => f.version)).toEqual(['002', '004', '005', '006', '007', '008', '009']);
   });
 });

@@ -58,6 +58,7 @@ describe('withMigrateHint', () => {
   it.each([
     ['no such table: main.schedule_summary_analytics', 'table schedule_summary_analytics'],
     ['table schedule_summary_analytics has no column named gap_count', 'column schedule_summary_analytics.gap_count'],
+    ['no such index: ix_sb_source_columns', 'index ix_sb_source_columns'],
     ["Invalid object name 'analytics.schedule_summary_analytics'.", 'table analytics.schedule_summary_analytics'],
     ["Invalid column name 'gap_count'.", 'column gap_count'],
   ])('turns "%s" into one line naming %s', (driverMessage, named) => {

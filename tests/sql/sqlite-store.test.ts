@@ -14,7 +14,7 @@ describe('SqliteStore', () => {
     await withStore(async (store) => {
       const again = await store.migrate();
       expect(again.applied).toEqual([]);
-      expect(again.alreadyApplied).toHaveLength(9);
+      expect(again.alreadyApplied).toHaveLength(10);
       await store.healthcheck();
     });
     expect(() => new SqliteStore({ path: '/nonexistent/dir/x.db' })).toThrow(TsiError);
