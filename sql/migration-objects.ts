@@ -37,6 +37,16 @@ export function migrationObjects(sqlText: string): MigrationObject[] {
   return objects;
 }
 
+/**
+ * The tables, without their schema, of every `table x` in a migration
+ * report's `recreated`: re-created empty, they lost their rows. (A re-added
+ * column only reads null in the rows there, as after an upgrade that adds
+ * it; an index or a trigger holds no rows.)
+ */
+export function tablesRecreated(recreated: readonly string[]): string[] {
+  return recreated.filter((entry) => entry.startsWith('table ')).map((entry) => entry.slice('table '.length).split('.').at(-1)!);
+}
+
 /** `table x`, `column x.y`, `index ix on x`, `trigger t on x`: how `migrate` reports what it re-created. */
 export function describeObject(o: MigrationObject): string {
   if (o.kind === 'table') return `table ${o.table}`;

@@ -186,11 +186,19 @@ export interface SourceLoadTx extends WriteTx {
 /** One Compare cache row (the database sets `computed_at`). */
 export type ComparisonCacheRow = Insertable<ScheduleComparisonsTable>;
 
+/** A phase whose analytics `migrate` deleted (a table of it was re-created empty), and of which schedules. */
+export interface PhaseDeleted {
+  phase: Phase;
+  scheduleIds: number[];
+}
+
 export interface MigrationReport {
   applied: string[];
   alreadyApplied: string[];
   /** Objects of recorded migrations that were missing and were re-created (`table x`, `column x.y`, `index ix on x`). */
   recreated: string[];
+  /** Phases with a re-created table, deleted from every schedule that had some of them (sql/incomplete-phases.ts). */
+  analyticsDeleted: PhaseDeleted[];
 }
 
 /**

@@ -3,6 +3,9 @@ import { TsiError } from '../../base/errors.js';
 import { migrationFiles, type MigrationFile } from '../migration-files.js';
 import { describeObject, migrationObjects, type MigrationObject } from '../migration-objects.js';
 import type { MigrationReport } from '../store.js';
+
+/** What the migrations did to the schema; the store adds the analytics it then deleted. */
+export type SchemaReport = Omit<MigrationReport, 'analyticsDeleted'>;
 import { getAppLock, MIGRATION_LOCK } from './mssql-app-lock.js';
 import { splitGoBatches } from './go-batches.js';
 import { inTransaction } from './mssql-transaction.js';
@@ -63,12 +66,12 @@ async function lockMigrations(transaction: mssql.Transaction, timeoutMs: number)
  * recorded file creates is missing (a dropped table): then that file runs
  * again (every file is idempotent) and the report lists what was re-created.
  */
-export async function migrate(pool: mssql.ConnectionPool, lockTimeoutMs: number): Promise<MigrationReport> {
+export async function migrate(pool: mssql.ConnectionPool, lockTimeoutMs: number): Promise<SchemaReport> {
   await inTransaction(pool, async (transaction) => {
     await lockMigrations(transaction, lockTimeoutMs);
     await new mssql.Request(transaction).batch(CREATE_MIGRATIONS_TABLE);
   });
-  const report: MigrationReport = { applied: [], alreadyApplied: [], recreated: [] };
+  const report: SchemaReport = { applied: [], alreadyApplied: [], recreated: [] };
   for (const file of migrationFiles('mssql')) {
     const applied = await inTransaction(pool, async (transaction) => {
       await lockMigrations(transaction, lockTimeoutMs);

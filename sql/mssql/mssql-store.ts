@@ -29,6 +29,7 @@ import { parseConnectionString, redactConnectionString } from './connection-stri
 import { getAppLock, scheduleClaimLock, scheduleWriteLock, SOURCE_LOAD_LOCK } from './mssql-app-lock.js';
 import { bindParameters, executeStatement, mssqlKysely, type SqlStatement } from './mssql-driver.js';
 import { streamRows } from './mssql-row-stream.js';
+import { deleteIncompletePhases } from '../incomplete-phases.js';
 import { migrate, missingMigrations } from './mssql-migrator.js';
 import { leasePool, type PoolLease } from './mssql-pools.js';
 import { MSSQL_MAX_PARAMETERS, MssqlRowWriter } from './mssql-row-writer.js';
@@ -142,8 +143,9 @@ export class MssqlStore implements Store {
     });
   }
 
-  migrate(): Promise<MigrationReport> {
-    return migrate(this.#pool, this.#lockTimeoutMs);
+  async migrate(): Promise<MigrationReport> {
+    const schema = await migrate(this.#pool, this.#lockTimeoutMs);
+    return { ...schema, analyticsDeleted: await deleteIncompletePhases(this, schema.recreated) };
   }
 
   async healthcheck(): Promise<void> {

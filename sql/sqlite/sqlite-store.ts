@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect, sql, type CompiledQuery } from 'kysely';
 import { DuplicateScheduleError, TsiError, UnknownScheduleError } from '../../base/errors.js';
 import { InsertStatementCache, rowsPerStatement } from '../insert-statements.js';
 import { migrationFiles } from '../migration-files.js';
+import { deleteIncompletePhases } from '../incomplete-phases.js';
 import { describeObject, migrationObjects, type MigrationObject } from '../migration-objects.js';
 import { deleteComparisonsOf, upsertComparisonSqlite } from '../queries/comparison-cache.js';
 import { selectPhase3Inputs, selectSourceAggregates, selectSourceBlocks, selectSourceBlocksWithFactsSqlite } from '../queries/source-blocks.js';
@@ -153,8 +154,8 @@ export class SqliteStore implements Store {
   async migrate(): Promise<MigrationReport> {
     const w = this.#writer;
     w.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)');
-    const report: MigrationReport = { applied: [], alreadyApplied: [], recreated: [] };
-    return this.#serialized(async () => {
+    const report: MigrationReport = { applied: [], alreadyApplied: [], recreated: [], analyticsDeleted: [] };
+    await this.#serialized(async () => {
       for (const file of migrationFiles('sqlite')) {
         w.exec('BEGIN IMMEDIATE');
         try {
@@ -178,8 +179,9 @@ export class SqliteStore implements Store {
           throw new TsiError(`migration ${file.name} failed: ${(error as Error).message}`, { cause: error });
         }
       }
-      return report;
     });
+    report.analyticsDeleted = await deleteIncompletePhases(this, report.recreated);
+    return report;
   }
 
   /**

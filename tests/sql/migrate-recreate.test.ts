@@ -1,9 +1,11 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { loadGeneratedSchedule } from '../../pipeline/load-schedule.js';
+import { backfill } from '../../pipeline/backfill.js';
 import { populateSchedule } from '../../pipeline/populate.js';
 import { verifySchedule } from '../../pipeline/verify.js';
 import { getScheduleSummary, getSummaryReport } from '../../queries/summary-reads.js';
+import { getVisibilityHistogram } from '../../queries/visibility-reads.js';
 import { migrationFiles } from '../../sql/migration-files.js';
 import type { SqliteStore } from '../../sql/sqlite/sqlite-store.js';
 import { runCli, withStore } from '../helpers.js';
@@ -48,7 +50,12 @@ describe('rollback by DROP TABLE, then migrate', () => {
       expect(report.applied).toEqual([]);
       expect(report.alreadyApplied).toEqual(ALL_FILES);
       expect(report.recreated).toEqual(['table schedule_summary_analytics', ...GAP_COLUMNS.map((c) => `column schedule_summary_analytics.${c}`)]);
-      expect((await store.migrate()).recreated).toEqual([]);
+      // Phase 2 is incomplete without its summary row: deleted, so nothing serves a summary without it.
+      expect(report.analyticsDeleted).toEqual([{ phase: 2, scheduleIds: [id] }]);
+      expect(await store.db.selectFrom('schedule_priority_rates').select('schedule_id').where('schedule_id', '=', id).execute()).toEqual([]);
+      expect(await store.db.selectFrom('schedule_analytics_runs').select('phases').where('schedule_id', '=', id).execute()).toEqual([{ phases: '1,3' }]);
+      expect((await getSummaryReport(store, id)).source).toBe('legacy');
+      expect(await store.migrate()).toMatchObject({ recreated: [], analyticsDeleted: [] });
 
       await populateSchedule(store, id);
       const summary = await getScheduleSummary(store, id);
@@ -68,6 +75,47 @@ describe('rollback by DROP TABLE, then migrate', () => {
       expect((await getScheduleSummary(store, id)).gap_count).toBeGreaterThan(0);
       await populateSchedule(store, id);
       expect((await verifySchedule(store, id)).ok).toBe(true);
+    });
+  });
+});
+
+describe('a re-created table of a phase', () => {
+  it('deletes that phase from every schedule that had some of it: reads fall back, backfill computes it again', async () => {
+    await withStore(async (store, path) => {
+      const a = await populated(store);
+      const { scheduleId: b } = await loadGeneratedSchedule(store, { blocks: 80, days: 5, seed: 4 });
+      await populateSchedule(store, b, { phases: [1, 2] });
+      const { scheduleId: c } = await loadGeneratedSchedule(store, { blocks: 60, days: 4, seed: 5 });
+      await populateSchedule(store, c);
+      const query = { scheduleId: a, binMinutes: 240 };
+      const before = await getVisibilityHistogram(store, query);
+      expect(before.some((bin) => bin.count > 0)).toBe(true);
+
+      // The plan's rollback of one Phase 3 table; c also lost its metadata row by hand (its run record still lists Phase 3).
+      onFile(path, `DROP TABLE schedule_block_visibility_ranges; DELETE FROM schedule_visibility_time_metadata WHERE schedule_id = ${c}`);
+      const report = await store.migrate();
+      expect(report.recreated).toEqual(['table schedule_block_visibility_ranges']);
+      // b never had Phase 3; a and c lose what was left of theirs.
+      expect(report.analyticsDeleted).toEqual([{ phase: 3, scheduleIds: [a, c] }]);
+      for (const id of [a, b, c]) {
+        for (const table of ['schedule_visibility_time_metadata', 'schedule_visibility_time_bins'] as const) {
+          expect(await store.db.selectFrom(table).select('schedule_id').where('schedule_id', '=', id).execute(), `${table} ${id}`).toEqual([]);
+        }
+      }
+      expect((await store.db.selectFrom('schedule_analytics_runs').select(['schedule_id', 'phases']).orderBy('schedule_id').execute()))
+        .toEqual([{ schedule_id: a, phases: '1,2' }, { schedule_id: b, phases: '1,2' }, { schedule_id: c, phases: '1,2' }]);
+
+      // Before the fix the histogram read the empty ranges table as "no block visible anywhere".
+      const sources: string[] = [];
+      expect(await getVisibilityHistogram(store, query, { onSource: (_read, source) => sources.push(source) })).toEqual(before);
+      expect(sources).toEqual(['legacy']);
+
+      // A plain backfill (missing phases) computes Phase 3 again for a, b and c.
+      const refilled = await backfill(store, {});
+      expect(refilled.done).toEqual([a, b, c]);
+      expect(await getVisibilityHistogram(store, query, { onSource: (_read, source) => sources.push(source) })).toEqual(before);
+      expect(sources).toEqual(['legacy', 'analytics']);
+      for (const id of [a, b, c]) expect((await verifySchedule(store, id)).drifts, `schedule ${id}`).toEqual([]);
     });
   });
 });
@@ -115,7 +163,10 @@ describe('the CLI', () => {
       ]);
       const migrate = runCli(['migrate', '--db', path]);
       expect(migrate.code).toBe(0);
-      expect(migrate.stdout).toBe(`sqlite:${path}: re-created what was missing: table schedule_summary_analytics, ${GAP_COLUMNS.map((c) => `column schedule_summary_analytics.${c}`).join(', ')}\n`);
+      expect(migrate.stdout).toBe([
+        `sqlite:${path}: re-created what was missing: table schedule_summary_analytics, ${GAP_COLUMNS.map((c) => `column schedule_summary_analytics.${c}`).join(', ')}`,
+        `sqlite:${path}: deleted the Phase 2 analytics of 1 schedule (${id}), incomplete without the re-created table; reads fall back to the source tables until \`tsi-etl backfill\` computes them again`,
+      ].join('\n') + '\n');
       expect(runCli(['migrate', '--db', path]).stdout).toBe(`sqlite:${path}: schema is up to date (${ALL_FILES.length} migrations)\n`);
       expect(runCli(['populate', '--schedule', String(id), '--db', path, '--log-level', 'silent']).code).toBe(0);
       const summary = runCli(['summary', '--schedule', String(id), '--db', path]);

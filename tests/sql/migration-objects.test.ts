@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { migrationFiles } from '../../sql/migration-files.js';
-import { describeObject, migrationObjects } from '../../sql/migration-objects.js';
+import { phasesOfTables } from '../../sql/incomplete-phases.js';
+import { describeObject, migrationObjects, tablesRecreated } from '../../sql/migration-objects.js';
 import { withMigrateHint } from '../../sql/missing-schema-error.js';
 
 const bare = (name: string) => name.replace(/^(dbo|analytics)\./, '');
@@ -51,6 +52,20 @@ CREATE TRIGGER trg_b BEFORE INSERT ON analytics.c WHEN NEW.x > 0 BEGIN SELECT 1;
       'trigger trg_sb_json_update_drops_facts on scheduling_blocks', 'trigger trg_sb_delete_drops_facts on scheduling_blocks', 'trigger trg_sb_replace_drops_facts on scheduling_blocks',
     ]);
     expect(migrationObjects(mssql[7].sql).map(describeObject)).toEqual(['column analytics.schedule_analytics_runs.phase3_digest']);
+  });
+});
+
+describe('the phases a re-created table leaves incomplete', () => {
+  it('are those of the re-created tables (either dialect\'s names), not of re-added columns, indexes or triggers', () => {
+    const tables = tablesRecreated([
+      'table analytics.schedule_summary_analytics', 'column analytics.schedule_heatmap_bins.total_count', 'index ix_sba_timeline on schedule_blocks_analytics',
+      'trigger trg_sb_delete_drops_facts on scheduling_blocks', 'table schedule_block_visibility_ranges', 'table block_visibility_facts',
+    ]);
+    expect(tables).toEqual(['schedule_summary_analytics', 'schedule_block_visibility_ranges', 'block_visibility_facts']);
+    expect(phasesOfTables(tables)).toEqual([2, 3]);
+    expect(phasesOfTables(['schedule_blocks_analytics'])).toEqual([1]);
+    // The run log, the facts cache and the comparisons cache belong to no phase.
+    expect(phasesOfTables(['schedule_analytics_runs', 'block_visibility_facts', 'schedule_comparisons'])).toEqual([]);
   });
 });
 
