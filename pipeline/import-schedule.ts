@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import type { Store } from '../sql/store.js';
 import { BlockRowWriter } from './block-row-writer.js';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './config.js';
-import { DuplicateScheduleError, TsiError } from '../base/errors.js';
+import { BadInputError, DuplicateScheduleError, TsiError } from '../base/errors.js';
 import { SourceTableWriter } from './source-table-writer.js';
 import { silentLogger, type Logger } from '../base/logger.js';
 import { populateSchedule, validatePipelineConfig, type PopulateSummary } from './populate.js';
@@ -73,10 +73,19 @@ export async function importSchedule(store: Store, filePath: string, options: Im
   try {
     summary.populate = await populateSchedule(store, summary.scheduleId, config, log);
   } catch (error) {
-    const id = summary.scheduleId;
-    throw new TsiError(`${filePath} was stored as schedule ${id}, but computing its analytics failed: ${(error as Error).message}; run \`tsi-etl populate --schedule ${id}\` once that is resolved`, { cause: error });
+    throw new TsiError(`${filePath} was stored as schedule ${summary.scheduleId}, but computing its analytics failed: ${etlFailure(error, summary.scheduleId)}`, { cause: error });
   }
   return summary;
+}
+
+/**
+ * Why the ETL of a stored schedule failed, and the next step: never
+ * `import --lenient`, which would find the document already stored.
+ */
+function etlFailure(error: unknown, id: number): string {
+  if (!(error instanceof BadInputError)) return `${(error as Error).message}; run \`tsi-etl populate --schedule ${id}\` once that is resolved`;
+  return `schedule ${id}, block ${error.blockId}: bad visibility_periods_json: ${error.problem}; run \`tsi-etl populate --schedule ${id} --lenient\` `
+    + `to compute the analytics with such blocks flagged visibility_invalid = 1 and reported, or correct the block's visibility_periods_json in the database and run \`tsi-etl populate --schedule ${id}\``;
 }
 
 async function storeDocument(store: Store, filePath: string, checksum: string, batchBlocks: number): Promise<{ scheduleId: number; scheduleName: string; blocks: number }> {

@@ -8,6 +8,9 @@ export interface OpenStoreOptions {
   create?: boolean;
 }
 
+/** A key of an ADO connection string other than the server's. */
+const ADO_KEY = /(^|;)\s*(database|initial catalog|user id|uid|password|pwd|integrated security|encrypt|trustservercertificate)\s*=/i;
+
 /** True for the connection strings that name a SQL Server. */
 export function isMssqlTarget(db: string): boolean {
   return /^(mssql|sqlserver):\/\//i.test(db) || /(^|;)\s*(server|data source)\s*=/i.test(db);
@@ -27,6 +30,10 @@ export async function openStore(db: string, options: OpenStoreOptions = {}): Pro
   const scheme = /^([a-z][\w+.-]*):\/\//i.exec(db);
   if (scheme !== null && scheme[1].toLowerCase() !== 'sqlite') {
     throw new ParameterError('--db', `${scheme[1]}:// is not a database tsi-etl can use: give a SQLite file path (or sqlite:PATH), or a SQL Server target (mssql://user:pass@host:port/db, or Server=…;Database=…)`);
+  }
+  // Taken for a file name, an ADO string without its server would be echoed, password and all, by "does not exist".
+  if (ADO_KEY.test(db)) {
+    throw new ParameterError('--db', 'looks like a SQL Server connection string without Server= (or Data Source=): add Server=host,port (the string is not shown: it may hold a password)');
   }
   const path = db.startsWith('sqlite:') ? db.slice('sqlite:'.length) : db;
   return new SqliteStore({ path, create: options.create ?? false });

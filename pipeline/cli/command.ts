@@ -63,18 +63,43 @@ function joinNegativeValues(argv: readonly string[], options: Record<string, Opt
 
 export function parseCommandArgs(command: Command, argv: string[]): CommandArgs {
   const options = { ...COMMON_OPTIONS, ...command.options };
+  const parsed = parseOrExplain(command, argv, options);
+  rejectRepeatedValues(parsed.tokens, options);
+  return { values: parsed.values as CommandArgs['values'], positionals: parsed.positionals };
+}
+
+function parseOrExplain(command: Command, argv: string[], options: Record<string, OptionSpec>) {
   try {
-    const parsed = parseArgs({
+    return parseArgs({
       args: joinNegativeValues(argv, options),
       options: Object.fromEntries(Object.entries(options).map(([k, { description: _d, valueName: _v, ...o }]) => [k, o])),
       allowPositionals: command.positionals !== undefined,
       strict: true,
+      tokens: true,
     });
-    return { values: parsed.values as CommandArgs['values'], positionals: parsed.positionals };
   } catch (error) {
     // node's messages span lines; the CLI promises one line per error.
     const message = (error as Error).message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
     throw new ParameterError('arguments', `${message} (see \`tsi-etl ${command.name} --help\`)`);
+  }
+}
+
+/**
+ * node keeps the last of `--schedule 1 --schedule 2`, so the command would
+ * quietly act on schedule 2 alone: an option that takes one value may be
+ * given once (those declared `multiple` collect every value). A flag given
+ * twice means the same as once, so it is accepted.
+ */
+function rejectRepeatedValues(tokens: readonly { kind: string; name?: string; value?: string }[], options: Record<string, OptionSpec>): void {
+  const given = new Map<string, string[]>();
+  for (const t of tokens) {
+    if (t.kind !== 'option' || t.value === undefined || options[t.name!]?.multiple) continue;
+    given.set(t.name!, [...(given.get(t.name!) ?? []), t.value]);
+  }
+  for (const [name, values] of given) {
+    if (values.length < 2) continue;
+    const times = values.length === 2 ? 'twice' : `${values.length} times`;
+    throw new ParameterError(`--${name}`, `given ${times} (${values.map((v) => JSON.stringify(v)).join(', ')}); it takes one value`);
   }
 }
 

@@ -2,6 +2,15 @@ import sql from 'mssql';
 import { TsiError } from '../../base/errors.js';
 import { REDACTED } from '../../base/logger.js';
 
+/**
+ * A connection string that cannot be parsed: a bad --db (or TSI_DB,
+ * TSI_MSSQL_URL), so the CLI's exit 2 for bad arguments. Its message never
+ * holds the password.
+ */
+export class ConnectionStringError extends TsiError {
+  override readonly exitCode = 2;
+}
+
 const URL_FORM = /^(mssql|sqlserver):\/\//i;
 const URL_EXAMPLE = 'mssql://user:password@host:1433/database?encrypt=true&trustServerCertificate=false';
 const ADO_EXAMPLE = 'Server=host,1433;Database=database;User Id=user;Password=password;Encrypt=true';
@@ -26,12 +35,12 @@ function options(config: sql.config): NonNullable<sql.config['options']> {
 function flag(name: string, value: string): boolean {
   if (/^(true|yes|1)$/i.test(value)) return true;
   if (/^(false|no|0)$/i.test(value)) return false;
-  throw new TsiError(`SQL Server connection string: ${name} must be true or false, got "${value}"`);
+  throw new ConnectionStringError(`SQL Server connection string: ${name} must be true or false, got "${value}"`);
 }
 
 function milliseconds(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new TsiError(`SQL Server connection string: ${name} must be a non-negative integer of milliseconds, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0) throw new ConnectionStringError(`SQL Server connection string: ${name} must be a non-negative integer of milliseconds, got "${value}"`);
   return n;
 }
 
@@ -58,7 +67,7 @@ function parseUrl(connectionString: string): sql.config {
     url = new URL(connectionString);
   } catch {
     // Not `{ cause }`: the URL error carries the whole input, password included.
-    throw new TsiError(`invalid SQL Server URL ${redactConnectionString(connectionString)} (expected ${URL_EXAMPLE})`);
+    throw new ConnectionStringError(`invalid SQL Server URL ${redactConnectionString(connectionString)} (expected ${URL_EXAMPLE})`);
   }
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   const config: sql.config = {
@@ -69,11 +78,11 @@ function parseUrl(connectionString: string): sql.config {
     database: database === '' ? undefined : database,
     options: {},
   };
-  if (config.server === '') throw new TsiError(`SQL Server URL ${redactConnectionString(connectionString)} names no host (expected ${URL_EXAMPLE})`);
+  if (config.server === '') throw new ConnectionStringError(`SQL Server URL ${redactConnectionString(connectionString)} names no host (expected ${URL_EXAMPLE})`);
   for (const [key, value] of url.searchParams) {
     const apply = (URL_PARAMETERS as Record<string, (c: sql.config, v: string) => unknown>)[key];
     if (apply === undefined) {
-      throw new TsiError(`SQL Server URL: unknown parameter "${key}" (known: ${Object.keys(URL_PARAMETERS).join(', ')})`);
+      throw new ConnectionStringError(`SQL Server URL: unknown parameter "${key}" (known: ${Object.keys(URL_PARAMETERS).join(', ')})`);
     }
     apply(config, value);
   }
@@ -86,9 +95,9 @@ function parseAdo(connectionString: string): sql.config {
     config = sql.ConnectionPool.parseConnectionString(connectionString);
   } catch {
     // Not `{ cause }`: the parser's message may quote the string, password included.
-    throw new TsiError(`invalid SQL Server connection string ${redactConnectionString(connectionString)} (expected ${ADO_EXAMPLE} or ${URL_EXAMPLE})`);
+    throw new ConnectionStringError(`invalid SQL Server connection string ${redactConnectionString(connectionString)} (expected ${ADO_EXAMPLE} or ${URL_EXAMPLE})`);
   }
-  if (!config.server) throw new TsiError(`SQL Server connection string ${redactConnectionString(connectionString)} has no Server= (expected ${ADO_EXAMPLE})`);
+  if (!config.server) throw new ConnectionStringError(`SQL Server connection string ${redactConnectionString(connectionString)} has no Server= (expected ${ADO_EXAMPLE})`);
   return config;
 }
 
@@ -99,7 +108,7 @@ function parseAdo(connectionString: string): sql.config {
  * `requestTimeout`) or an ADO string `Server=host,port;Database=…;User Id=…;Password=…;Encrypt=…;TrustServerCertificate=…`
  * (parsed by mssql itself) into an `mssql` config. Options the string does
  * not set keep mssql's defaults (encrypt true, trustServerCertificate false).
- * @throws TsiError naming the problem; its message never holds the password.
+ * @throws ConnectionStringError (a TsiError) naming the problem; its message never holds the password.
  */
 export function parseConnectionString(connectionString: string): sql.config {
   return URL_FORM.test(connectionString) ? parseUrl(connectionString) : parseAdo(connectionString);

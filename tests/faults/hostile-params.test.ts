@@ -162,6 +162,17 @@ describe('databases that cannot be used give one clear line', () => {
     expect(existsSync('postgres:')).toBe(false);
   });
 
+  it('an ADO string without its server is a bad --db (exit 2), not a file name echoed with its password', () => {
+    for (const target of ['Database=tsi;User Id=etl;Password=secret-pw', 'Initial Catalog=tsi; PWD=secret-pw']) {
+      for (const command of [['schedules'], ['migrate']]) {
+        const r = runCli([...command, '--db', target]);
+        expect([r.code, r.stdout], `${command[0]} ${target}`).toEqual([2, '']);
+        expect(r.stderr).toBe(`tsi-etl ${command[0]}: --db: looks like a SQL Server connection string without Server= (or Data Source=): add Server=host,port (the string is not shown: it may hold a password)\n`);
+      }
+      expect(existsSync(target)).toBe(false);
+    }
+  });
+
   it('a misspelt TSI_USE_ANALYTICS_TABLE is a bad argument (exit 2), not silently the default', () => {
     const r = runCli(['summary', '--schedule', '1', '--db', db], { TSI_USE_ANALYTICS_TABLE: 'flase' });
     expect([r.code, r.stdout, r.stderr]).toEqual([2, '', 'tsi-etl summary: TSI_USE_ANALYTICS_TABLE: must be true or false (or 1 or 0), got "flase"\n']);

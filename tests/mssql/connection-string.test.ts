@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TsiError } from '../../base/errors.js';
 import { parseConnectionString, redactConnectionString } from '../../sql/mssql/connection-string.js';
 import { MssqlStore } from '../../sql/mssql/mssql-store.js';
+import { runCli } from '../helpers.js';
 
 const SECRET = 'Sup3r$ecret;pw';
 
@@ -135,5 +136,23 @@ describe('MssqlStore.connect', () => {
     expect(message).toMatch(/^cannot connect to SQL Server mssql:\/\/sa:\*\*\*@127\.0\.0\.1:1\/tsi\?connectionTimeout=3000&encrypt=false: /);
     expect(message).not.toContain('Sup3r');
     expect(String((error as TsiError).cause)).not.toContain('Sup3r');
+  });
+});
+
+// Runs the BUILT cli: `npm test` builds first.
+describe('a connection string that cannot be parsed, on the command line', () => {
+  it('is a bad argument (exit 2) with the same one line, from --db or TSI_DB alike, never with the password', () => {
+    const expected = (target: string, problem: string) => `tsi-etl schedules: ${problem.replace('TARGET', target)}\n`;
+    for (const [target, problem] of [
+      ['mssql://bad url', 'invalid SQL Server URL TARGET (expected mssql://user:password@host:1433/database?encrypt=true&trustServerCertificate=false)'],
+      [`mssql://u:${encodeURIComponent(SECRET)}@h/db?encrypt=maybe`, 'SQL Server connection string: encrypt must be true or false, got "maybe"'],
+      [`mssql://u:${encodeURIComponent(SECRET)}@h/db?pool=9`, 'SQL Server URL: unknown parameter "pool" (known: encrypt, trustServerCertificate, instanceName, connectionTimeout, requestTimeout)'],
+    ]) {
+      const flag = runCli(['schedules', '--db', target]);
+      expect([flag.code, flag.stdout, flag.stderr]).toEqual([2, '', expected(target, problem)]);
+      expect(flag.stderr).not.toContain('Sup3r');
+      const env = runCli(['schedules'], { TSI_DB: target });
+      expect([env.code, env.stderr]).toEqual([2, expected(target, problem)]);
+    }
   });
 });

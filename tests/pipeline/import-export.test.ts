@@ -294,7 +294,7 @@ describe('import options', () => {
     });
     await withStore(async (store) => {
       const error = await importSchedule(store, path).then(() => new Error('expected a failure'), (e: Error) => e);
-      expect(error.message).toMatch(/^.*bad-visibility\.json was stored as schedule 1, but computing its analytics failed: schedule 1, block 2: bad visibility_periods_json: .*; run `tsi-etl populate --schedule 1` once that is resolved$/);
+      expect(error.message).toMatch(/^.*bad-visibility\.json was stored as schedule 1, but computing its analytics failed: schedule 1, block 2: bad visibility_periods_json: .*; run `tsi-etl populate --schedule 1 --lenient` to compute the analytics with such blocks flagged visibility_invalid = 1 and reported, or correct the block's visibility_periods_json in the database and run `tsi-etl populate --schedule 1`$/);
       expect((await rowCounts(store)).scheduling_blocks).toBe(2);
     });
   });
@@ -319,7 +319,8 @@ describe('the CLI', () => {
 
     const again = runCli(['import', file, '--db', target]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toBe(`tsi-etl import: a schedule with checksum ${sha256(file)} is already stored as schedule 1\n`);
+    // Imported with --no-etl: stored, no analytics yet, so the next step is a populate.
+    expect(again.stderr).toBe(`tsi-etl import: ${file} is already stored as schedule 1 (same sha256 ${sha256(file)}), so nothing was imported; compute its analytics with \`tsi-etl populate --schedule 1\` (add --lenient to write blocks with bad visibility JSON flagged visibility_invalid = 1)\n`);
     expect(runCli(['import', '--db', target]).code).toBe(2);
     expect(runCli(['export', '--db', target, '--schedule', '7']).stderr).toBe('tsi-etl export: schedule 7 does not exist (run `tsi-etl schedules` to list them)\n');
   });

@@ -61,7 +61,7 @@ export const backfillCommand: Command = {
     const scheduleIds = raw?.map((id) => parseId(id, '--schedule'));
     const mode = modeFromArgs(args);
     const concurrency = args.values.concurrency === undefined ? undefined : numberOption(args, 'concurrency', 1, isPositiveInteger, 'must be a positive integer');
-    const pipeline = pipelineConfigFromArgs(args);
+    const pipeline = pipelineConfigFromArgs(args, ctx.log);
     const store = await openMigratedStore(ctx.db);
     try {
       const bar = progressReporter(process.stderr, ctx.log);

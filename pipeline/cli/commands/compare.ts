@@ -39,6 +39,16 @@ function rowsText(rows: DiffRow[]): string {
   );
 }
 
+/** The match ratio, and the order and shifts of the blocks scheduled in both, or why there are none. */
+function matchLine(c: Comparison): string {
+  if (c.match_ratio === null) return 'no blocks in either schedule to match';
+  // Both are null exactly when no block is scheduled in both.
+  if (c.order_preservation === null || c.median_shift_seconds === null) {
+    return `match ratio ${fmt(c.match_ratio)}; no block is scheduled in both, so no order preservation or shift to compare`;
+  }
+  return `match ratio ${fmt(c.match_ratio)}, order preservation ${fmt(c.order_preservation)}, shift median ${fmt(c.median_shift_seconds)} s (MAD ${fmt(c.mad_shift_seconds)} s)`;
+}
+
 function comparisonText(reference: number, c: Comparison): string {
   const figures = textTable(
     ['', `A = schedule ${reference}`, `B = schedule ${c.other}`],
@@ -50,7 +60,7 @@ function comparisonText(reference: number, c: Comparison): string {
     figures.trimEnd(),
     '',
     `blocks: ${Object.entries(c.counts).map(([status, n]) => `${status} ${fmt(n)}`).join(', ')}`,
-    `match ratio ${fmt(c.match_ratio)}, order preservation ${fmt(c.order_preservation)}, shift median ${fmt(c.median_shift_seconds)} s (MAD ${fmt(c.mad_shift_seconds)} s)`,
+    matchLine(c),
     `priority coverage: A ${fmt(c.coverage_final_a)}, B ${fmt(c.coverage_final_b)}, B's lead in the top 10 ${fmt(c.coverage_lead_top10)}`,
   ];
   if (c.rows.length > 0) lines.push('', `first ${c.rows.length} changed blocks`, rowsText(c.rows).trimEnd());

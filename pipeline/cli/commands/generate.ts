@@ -69,14 +69,17 @@ export const generateCommand: Command = {
     try {
       await store.migrate();
       if (variant !== undefined) {
-        const loaded = await loadVariantSchedule(store, variant);
+        const loaded = await loadVariantSchedule(store, variant).catch((error: unknown) => {
+          if (!(error instanceof DuplicateScheduleError)) throw error;
+          throw new TsiError(`schedule ${error.existingScheduleId} is already the variant of schedule ${variant.variantOf} with --seed ${variant.seed} and --change ${variant.change}: change --seed (or --change) for another one`, { cause: error });
+        });
         const c = loaded.changes;
         if (ctx.json) writeJson(ctx, loaded);
         else ctx.out.write(`generated schedule ${loaded.scheduleId}, a variant of schedule ${loaded.variantOf}: ${count(loaded.blocks, 'block')}; `
           + `${c.newly_scheduled} newly scheduled, ${c.newly_unscheduled} newly unscheduled, ${c.retimed} retimed, ${c.left_out} left out, ${c.unchanged} unchanged in ${loaded.seconds.toFixed(2)} s\n`);
         return 0;
       }
-            const loaded = await loadGeneratedSchedule(store, options!).catch((error: unknown) => {
+      const loaded = await loadGeneratedSchedule(store, options!).catch((error: unknown) => {
         if (!(error instanceof DuplicateScheduleError)) throw error;
         throw new TsiError(`schedule ${error.existingScheduleId} was generated with the same --blocks, --days, --seed and --name: change --seed (or --name) for another one`, { cause: error });
       });

@@ -31,10 +31,26 @@ const OPTION_OF: Record<string, string> = {
   start_unix: '--start', end_unix: '--end', bin_duration_minutes: '--bin-minutes', priority_min: '--priority-min', priority_max: '--priority-max', schedule_id: '--schedule',
 };
 
-function inOptionTerms(error: ParameterError): ParameterError {
+/** Without --start or --end the library uses the schedule's range: the message must not name an option the user did not give. */
+const DEFAULTED: Record<string, string> = { start_unix: "the schedule's start", end_unix: "the schedule's end" };
+
+/** The library's `start_unix (S) must be before end_unix (E)`. */
+const ORDER = /^\((.+)\) must be before end_unix \((.+)\)$/s;
+
+function inOptionTerms(error: ParameterError, query: HistogramQuery): ParameterError {
+  const problem = error.message.slice(error.parameter.length + 2);
+  const order = error.parameter === 'start_unix' ? ORDER.exec(problem) : null;
+  if (order && query.startUnix === undefined) {
+    return new ParameterError('--end', `(${order[2]}) must be after the start (${order[1]}, the schedule's first visible minute, used because --start was not given)`);
+  }
+  if (order && query.endUnix === undefined) {
+    return new ParameterError('--start', `(${order[1]}) must be before the end (${order[2]}, the end of the schedule's last visible minute, used because --end was not given)`);
+  }
+  // `start_unix 1735756200` names a value used, `give start_unix` the option to give.
+  const defaulted = (name: string, rest: string) => /^ \(?-?\d/.test(rest) && (name === 'start_unix' ? query.startUnix : name === 'end_unix' ? query.endUnix : 0) === undefined;
   const words = new RegExp(`\\b(${Object.keys(OPTION_OF).join('|')})\\b`, 'g');
-  const problem = error.message.slice(error.parameter.length + 2).replace(words, (name) => OPTION_OF[name]);
-  return new ParameterError(OPTION_OF[error.parameter] ?? error.parameter, problem);
+  const named = problem.replace(words, (name: string, _: string, at: number) => (defaulted(name, problem.slice(at + name.length)) ? DEFAULTED[name] : OPTION_OF[name]));
+  return new ParameterError(OPTION_OF[error.parameter] ?? error.parameter, named);
 }
 
 function histogramQueryFromArgs(args: CommandArgs): HistogramQuery {
@@ -83,7 +99,7 @@ export const histogramCommand: Command = {
     const store = await openMigratedStore(ctx.db);
     try {
       const bins = await getVisibilityHistogram(store, query, { useAnalyticsTable: args.values.legacy ? false : undefined, log: ctx.log }).catch((error: unknown) => {
-        throw error instanceof ParameterError ? inOptionTerms(error) : error;
+        throw error instanceof ParameterError ? inOptionTerms(error, query) : error;
       });
       if (ctx.json) writeJson(ctx, bins.map((b) => ({ bin_start_unix: b.binStartUnix, bin_end_unix: b.binEndUnix, count: b.count })));
       else ctx.out.write(renderHistogram(bins));

@@ -1,6 +1,8 @@
 import { openStore } from '../../../sql/create-store.js';
 import { importSchedule, type ImportSummary } from '../../import-schedule.js';
-import { ParameterError } from '../../../base/errors.js';
+import { DuplicateScheduleError, ParameterError, TsiError } from '../../../base/errors.js';
+import { hasAnalyticsData } from '../../../queries/block-reads.js';
+import type { Store } from '../../../sql/store.js';
 import { writeJson, type Command } from '../command.js';
 import { count, fmt, peakRssMb, populateReport } from '../format.js';
 import { PIPELINE_OPTIONS, pipelineConfigFromArgs } from './populate.js';
@@ -25,11 +27,13 @@ export const importCommand: Command = {
   async run(args, ctx) {
     if (args.positionals.length !== 1) throw new ParameterError('FILE', `give exactly one schedule document to import, got ${args.positionals.length}`);
     const [file] = args.positionals;
-    const pipeline = pipelineConfigFromArgs(args);
+    const pipeline = pipelineConfigFromArgs(args, ctx.log);
     const store = await openStore(ctx.db, { create: true });
     try {
       await store.migrate();
-      const summary = await importSchedule(store, file, { etl: args.values['no-etl'] !== true, pipeline, log: ctx.log });
+      const summary = await importSchedule(store, file, { etl: args.values['no-etl'] !== true, pipeline, log: ctx.log }).catch(async (error: unknown) => {
+        throw error instanceof DuplicateScheduleError ? await alreadyStored(store, file, error) : error;
+      });
       const rss = peakRssMb();
       if (ctx.json) writeJson(ctx, { ...summary, peakRssMb: Number(rss.toFixed(1)) });
       else ctx.out.write(importReport(file, summary) + `  peak RSS ${rss.toFixed(0)} MB\n`);
@@ -43,4 +47,18 @@ export const importCommand: Command = {
 function importReport(file: string, s: ImportSummary): string {
   const stored = `stored ${file} as schedule ${s.scheduleId} ${JSON.stringify(s.scheduleName)}: ${count(s.blocks, 'block')}, ${(s.bytes / 1e6).toFixed(1)} MB in ${s.seconds.toFixed(2)} s (sha256 ${s.checksum})\n`;
   return stored + (s.populate ? populateReport(s.populate) : 'analytics not computed (--no-etl): run `tsi-etl populate --schedule ' + s.scheduleId + '`\n');
+}
+
+/**
+ * A document already stored: importing it again (with --lenient or not)
+ * cannot help, so the message gives the step that can, by the stored
+ * schedule's state.
+ */
+async function alreadyStored(store: Store, file: string, error: DuplicateScheduleError): Promise<TsiError> {
+  const id = error.existingScheduleId;
+  const stored = `${file} is already stored as schedule ${id} (same sha256 ${error.checksum}), so nothing was imported`;
+  const next = await hasAnalyticsData(store, id)
+    ? `; its analytics are computed (see \`tsi-etl summary --schedule ${id}\`)`
+    : `; compute its analytics with \`tsi-etl populate --schedule ${id}\` (add --lenient to write blocks with bad visibility JSON flagged visibility_invalid = 1)`;
+  return new TsiError(stored + next, { cause: error });
 }

@@ -1,8 +1,10 @@
+import { availableParallelism } from 'node:os';
 import { openMigratedStore } from '../../../sql/create-store.js';
-import { DEFAULT_PIPELINE_CONFIG, MAX_DEFAULT_THREADS, type PipelineConfig } from '../../config.js';
+import type { Logger } from '../../../base/logger.js';
+import { DEFAULT_PIPELINE_CONFIG, MAX_DEFAULT_THREADS, threadsForCores, type PipelineConfig } from '../../config.js';
 import { populateSchedule } from '../../populate.js';
 import { isPositiveInteger, numberOption, phasesOption, requiredId, writeJson, type Command, type CommandArgs } from '../command.js';
-import { fmt, peakRssMb, populateReport } from '../format.js';
+import { count, fmt, peakRssMb, populateReport } from '../format.js';
 
 /** The pipeline options shared by populate, backfill, import and demo. */
 export const PIPELINE_OPTIONS: Command['options'] = {
@@ -12,11 +14,21 @@ export const PIPELINE_OPTIONS: Command['options'] = {
   'bin-seconds': { type: 'string', valueName: 'S', description: `width of the stored visibility time bins, a multiple of 60 (default ${DEFAULT_PIPELINE_CONFIG.binSeconds})` },
   'no-reuse': { type: 'boolean', description: "the full path: parse every block's JSON (neither use nor store the visibility facts of unchanged blocks) and rewrite every row, also unchanged minute bins (same output)" },
   'batch-rows': { type: 'string', valueName: 'N', description: `rows per insert batch (default ${DEFAULT_PIPELINE_CONFIG.batchRows})` },
-  threads: { type: 'string', valueName: 'N', description: `threads per populate: 1 runs on the main thread; N > 1 adds N-1 worker threads that parse and accumulate with it, same results (default here ${DEFAULT_PIPELINE_CONFIG.threads}: the cores, at most ${MAX_DEFAULT_THREADS})` },
+  threads: { type: 'string', valueName: 'N', description: `threads per populate: 1 runs on the main thread; N > 1 adds N-1 worker threads that parse and accumulate with it, same results; at most one per core (${availableParallelism()} here; default ${DEFAULT_PIPELINE_CONFIG.threads}: the cores, at most ${MAX_DEFAULT_THREADS})` },
   'threads-min-blocks': { type: 'string', valueName: 'N', description: `schedules under N blocks run on one thread whatever --threads says: workers cost more than they save on small schedules (default ${fmt(DEFAULT_PIPELINE_CONFIG.threadsMinBlocks)}; on a 2-core machine they broke even near 10,000)` },
 };
 
-export function pipelineConfigFromArgs(args: CommandArgs): Partial<PipelineConfig> {
+/** `--threads`, at most one per core; says so when it asked for more. */
+function threadsOption(args: CommandArgs, log: Logger): number {
+  const requested = numberOption(args, 'threads', DEFAULT_PIPELINE_CONFIG.threads, isPositiveInteger, 'must be a positive integer');
+  const cores = availableParallelism();
+  const threads = threadsForCores(requested, cores);
+  // Info, not a warning: the populate does all it can; --log-level warn keeps it quiet.
+  if (threads < requested) log.info({ event: 'threads-capped', requested, cores, threads }, `--threads ${requested}: this machine has ${count(cores, 'core')}; using ${threads}`);
+  return threads;
+}
+
+export function pipelineConfigFromArgs(args: CommandArgs, log: Logger): Partial<PipelineConfig> {
   const d = DEFAULT_PIPELINE_CONFIG;
   return {
     lenient: args.values.lenient === true,
@@ -25,7 +37,7 @@ export function pipelineConfigFromArgs(args: CommandArgs): Partial<PipelineConfi
     binSeconds: numberOption(args, 'bin-seconds', d.binSeconds, (n) => isPositiveInteger(n) && n % 60 === 0, 'must be a positive multiple of 60'),
     batchRows: numberOption(args, 'batch-rows', d.batchRows, isPositiveInteger, 'must be a positive integer'),
     reuse: args.values['no-reuse'] !== true,
-    threads: numberOption(args, 'threads', d.threads, isPositiveInteger, 'must be a positive integer'),
+    threads: threadsOption(args, log),
     threadsMinBlocks: numberOption(args, 'threads-min-blocks', d.threadsMinBlocks, (n) => Number.isInteger(n) && n >= 0, 'must be a whole number of blocks, 0 or more'),
   };
 }
@@ -47,7 +59,7 @@ export const populateCommand: Command = {
   examples: ['tsi-etl populate --schedule 1', 'tsi-etl populate --schedule 1 --lenient --phases 1,2 --json'],
   async run(args, ctx) {
     const scheduleId = requiredId(args, 'schedule');
-    const config = pipelineConfigFromArgs(args);
+    const config = pipelineConfigFromArgs(args, ctx.log);
     const store = await openMigratedStore(ctx.db);
     try {
       const summary = await populateSchedule(store, scheduleId, config, ctx.log);

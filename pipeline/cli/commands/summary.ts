@@ -13,8 +13,16 @@ const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
 /** The union of the scheduled windows and the gaps between its intervals; rows stored before migration 005 have none. */
 function gapsLine(s: SummaryReport['summary']): string {
   if (s.gap_count === null) return 'gaps: not stored for this schedule yet (run `tsi-etl populate` again to compute them)';
-  return `gaps: union of scheduled windows ${fmt(s.scheduled_union_hours)} h; ${fmt(s.gap_count)} gaps, total ${fmt(s.gap_total_hours)} h, `
+  if (s.gap_count === 0 && s.scheduled_blocks === 0) return 'gaps: none, as no block is scheduled';
+  if (s.gap_count === 0) return `gaps: none, the scheduled windows form one interval of ${fmt(s.scheduled_union_hours)} h`;
+  return `gaps: union of scheduled windows ${fmt(s.scheduled_union_hours)} h; ${count(s.gap_count, 'gap')}, total ${fmt(s.gap_total_hours)} h, `
     + `mean ${fmt(s.gap_mean_hours)} h, median ${fmt(s.gap_median_hours)} h, p90 ${fmt(s.gap_p90_hours)} h, max ${fmt(s.gap_max_hours)} h`;
+}
+
+/** A mean over no block is no number: say which side has none. */
+function meanPriorityLine(s: SummaryReport['summary']): string {
+  const side = (mean: number | null, none: string) => (mean === null ? none : fmt(mean));
+  return `mean priority: scheduled ${side(s.priority_scheduled_mean, 'none (no block is scheduled)')}, unscheduled ${side(s.priority_unscheduled_mean, 'none (every block is scheduled)')}`;
 }
 
 function summaryText({ summary: s, source }: SummaryReport): string {
@@ -26,7 +34,7 @@ function summaryText({ summary: s, source }: SummaryReport): string {
     ['requested h', '', fmt(s.requested_mean_hours), '', '', fmt(s.requested_total_hours)],
   ]);
   const lines = [
-    `mean priority: scheduled ${fmt(s.priority_scheduled_mean)}, unscheduled ${fmt(s.priority_unscheduled_mean)}`,
+    meanPriorityLine(s),
     `scheduled time ${fmt(s.scheduled_total_hours)} h, ${fmt(s.conflict_count)} conflicting pairs`,
     gapsLine(s),
     `Spearman: priority~visibility ${fmt(s.corr_priority_visibility)}, priority~requested ${fmt(s.corr_priority_requested)}, visibility~requested ${fmt(s.corr_visibility_requested)}`,

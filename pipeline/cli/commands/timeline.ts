@@ -21,11 +21,19 @@ function timelineQueryFromArgs(args: CommandArgs): TimelineQuery {
   return query;
 }
 
+/** ` within --from 1 --to 2`: the filters that left no block, as given. */
+function filtersText(q: TimelineQuery): string {
+  const given = ([['--from', q.fromUnix], ['--to', q.toUnix], ['--priority-min', q.priorityMin], ['--priority-max', q.priorityMax]] as const)
+    .filter(([, value]) => value !== undefined).map(([option, value]) => `${option} ${value}`);
+  return given.length === 0 ? '' : ` within ${given.join(' ')}`;
+}
+
 /** One line per UTC month of the starts: a schedule's 10,000 blocks summarized, not listed. */
-export function timelineText(t: Timeline): string {
+export function timelineText(t: Timeline, query?: TimelineQuery): string {
+  const tail = `${count(t.dark_periods.length, 'dark period')} — source: ${t.source}\n`;
+  if (t.blocks.length === 0) return `schedule ${t.schedule_id}: no scheduled blocks${query ? filtersText(query) : ''}, ${tail}`;
   const head = `schedule ${t.schedule_id}: ${count(t.scheduled_count, 'scheduled block')} in ${count(t.months.length, 'month')}, `
-    + `priority ${fmt(t.priority_min)}–${fmt(t.priority_max)}, ${count(t.dark_periods.length, 'dark period')} — source: ${t.source}\n`;
-  if (t.blocks.length === 0) return head;
+    + `priority ${fmt(t.priority_min)}–${fmt(t.priority_max)}, ${tail}`;
   const byMonth = new Map<string, { blocks: number; seconds: number; lo: number; hi: number }>();
   for (const b of t.blocks) {
     const month = new Date(b.scheduled_start_unix * 1000).toISOString().slice(0, 7);
@@ -73,7 +81,7 @@ export const timelineCommand: Command = {
     try {
       const timeline = await fetchTimeline(store, query, { log: ctx.log, useAnalyticsTable: args.values.legacy === true ? false : undefined });
       if (ctx.json) writeJson(ctx, timeline);
-      else ctx.out.write(timelineText(timeline));
+      else ctx.out.write(timelineText(timeline, query));
       return 0;
     } finally {
       await store.close();

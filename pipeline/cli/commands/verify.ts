@@ -20,7 +20,7 @@ export const verifyCommand: Command = {
   details: [
     'Checks every per-block row, the four summary tables, the time-bin metadata and every time bin, and the',
     `visibility histogram at ${VERIFY_WIDTHS.join(', ')}-minute widths (analytics vs legacy), plus whether the source changed since the populate.`,
-    'A schedule without analytics counts as drift. On a TTY a progress line on stderr names the step (W10k takes about 20 s).',
+    'A schedule without analytics counts as drift. On a TTY a progress line on stderr names the step (W10k takes about 10 s).',
     'Exit codes: 0 no drift, 1 drift or failure, 2 bad arguments.',
   ].join('\n'),
   options: {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { backfillReportText } from '../../../pipeline/cli/commands/backfill.js';
 import { count, phasesLabel, populateReport } from '../../../pipeline/cli/format.js';
@@ -65,14 +66,16 @@ describe('CLI wording', () => {
   it('says how many threads a populate ran on, and why one when more were asked for', async () => {
     await withStore(async (store, path) => {
       await insertSchedule(store, [{ json: periodsJson([[60000, 60000.5]]) }]);
-      const small = runCli(['populate', '--schedule', '1', '--threads', '4', '--db', path]);
+      // --threads is at most one per core (tested below): 2, as the 2-core test and bench machines have.
+      const small = runCli(['populate', '--schedule', '1', '--threads', '2', '--db', path]);
       expect(small.code).toBe(0);
-      expect(small.stdout).toContain('\n  on 1 thread, not 4: a schedule under 20,000 blocks gains nothing from workers (--threads-min-blocks)\n');
-      const lowered = runCli(['populate', '--schedule', '1', '--threads', '4', '--threads-min-blocks', '0', '--db', path]);
-      expect(lowered.stdout).toContain('\n  on 1 thread, not 4: no run of blocks to parse was worth a worker (blocks whose visibility was reused, or without JSON, need no parsing)\n');
-      // One block: one chunk, so one worker starts; a second starts only when the first is busy.
-      expect(runCli(['populate', '--schedule', '1', '--threads', '3', '--threads-min-blocks', '0', '--no-reuse', '--db', path]).stdout)
-        .toContain('\n  on 2 threads: the main thread and 1 worker parsed and accumulated\n  on 2 threads, not 3: the blocks to parse never kept more workers busy\n');
+      expect(small.stdout).toContain('\n  on 1 thread, not 2: a schedule under 20,000 blocks gains nothing from workers (--threads-min-blocks)\n');
+      const lowered = runCli(['populate', '--schedule', '1', '--threads', '2', '--threads-min-blocks', '0', '--db', path]);
+      expect(lowered.stdout).toContain('\n  on 1 thread, not 2: no run of blocks to parse was worth a worker (blocks whose visibility was reused, or without JSON, need no parsing)\n');
+      // One block: one chunk, so one worker starts; a second starts only when the first is busy (3 threads: on 3 cores or more).
+      const one = runCli(['populate', '--schedule', '1', '--threads', '3', '--threads-min-blocks', '0', '--no-reuse', '--db', path]).stdout;
+      expect(one).toContain('\n  on 2 threads: the main thread and 1 worker parsed and accumulated\n');
+      if (availableParallelism() >= 3) expect(one).toContain('\n  on 2 threads, not 3: the blocks to parse never kept more workers busy\n');
       const bad = runCli(['populate', '--schedule', '1', '--threads-min-blocks', '-1', '--db', path]);
       expect([bad.code, bad.stderr]).toEqual([2, 'tsi-etl populate: --threads-min-blocks: must be a whole number of blocks, 0 or more, got "-1"\n']);
       expect(JSON.parse(runCli(['populate', '--schedule', '1', '--threads', '4', '--json', '--db', path]).stdout)).toMatchObject({ threads: 1 });
@@ -82,6 +85,42 @@ describe('CLI wording', () => {
       const summary = await populateSchedule(store, large, { threads: 3, threadsMinBlocks: 0, reuse: false });
       expect(summary.threads).toBe(3);
       expect(populateReport(summary)).toContain('\n  on 3 threads: the main thread and 2 workers parsed and accumulated\n');
+    });
+  });
+
+  it('uses at most one thread per core in populate, backfill and import, and says so in one line when --threads asks for more', async () => {
+    const cores = availableParallelism();
+    await withStore(async (store, path) => {
+      // 300 blocks, in runs of 32: enough runs for more workers than cores, had they been allowed.
+      await loadGeneratedSchedule(store, { blocks: 300, days: 2, seed: 2 });
+      const capped = (stderr: string) => stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.event === 'threads-capped');
+      const note = { requested: 100, cores, threads: cores, msg: `--threads 100: this machine has ${count(cores, 'core')}; using ${cores}` };
+      const args = ['--threads', '100', '--threads-min-blocks', '0', '--no-reuse', '--log-format', 'json', '--json', '--db', path];
+      const populate = runCli(['populate', '--schedule', '1', ...args], { TSI_LOG_LEVEL: 'info' });
+      expect(populate.code, populate.stderr).toBe(0);
+      expect(capped(populate.stderr)).toMatchObject([note]);
+      expect(JSON.parse(populate.stdout).threads).toBeLessThanOrEqual(cores);
+      const backfill = runCli(['backfill', '--all', ...args], { TSI_LOG_LEVEL: 'info' });
+      expect(backfill.code, backfill.stderr).toBe(0);
+      expect(capped(backfill.stderr)).toMatchObject([note]);
+      expect(runCli(['export', '--schedule', '1', '--out', `${path}.json`, '--db', path]).code).toBe(0);
+      const imported = runCli(['import', `${path}.json`, ...args.slice(0, -1), `${path}.imported.db`], { TSI_LOG_LEVEL: 'info' });
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(capped(imported.stderr)).toMatchObject([note]);
+      expect(JSON.parse(imported.stdout).populate.threads).toBeLessThanOrEqual(cores);
+      // Within the cores, nothing to say.
+      expect(capped(runCli(['populate', '--schedule', '1', '--threads', String(cores), '--log-format', 'json', '--db', path], { TSI_LOG_LEVEL: 'info' }).stderr)).toEqual([]);
+      expect(runCli(['import', '--help']).stdout).toContain(`at most one per core (${cores} here; `);
+    });
+  });
+
+  it('a variant generated twice is a duplicate that says what to change, as a plain generate does', async () => {
+    await withStore(async (_store, path) => {
+      expect(runCli(['generate', '--blocks', '20', '--days', '2', '--db', path]).code).toBe(0);
+      expect(runCli(['generate', '--variant-of', '1', '--seed', '2', '--db', path]).code).toBe(0);
+      const again = runCli(['generate', '--variant-of', '1', '--seed', '2', '--db', path]);
+      expect([again.code, again.stderr]).toEqual([1, 'tsi-etl generate: schedule 2 is already the variant of schedule 1 with --seed 2 and --change 0.2: change --seed (or --change) for another one\n']);
+      expect(runCli(['generate', '--variant-of', '1', '--seed', '3', '--db', path]).code).toBe(0);
     });
   });
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { getVisibilityHistogram } from '../../../../queries/visibility-reads.js';
+import { getVisibilityHistogram, getVisibilityMetadata } from '../../../../queries/visibility-reads.js';
 import { CLI, runCli, withStore } from '../../../helpers.js';
 
 // Runs the BUILT cli (npm test builds first).
@@ -36,7 +36,7 @@ describe('tsi-etl histogram', () => {
   });
 
   it('refuses more than a million bins with exit 2 (a range in milliseconds by mistake), and names options, not API parameters', async () => {
-    await withStore(async (_store, path) => {
+    await withStore(async (store, path) => {
       expect(runCli(['generate', '--blocks', '5', '--days', '2', '--db', path]).code).toBe(0);
       expect(runCli(['populate', '--schedule', '1', '--db', path]).code).toBe(0);
       for (const legacy of [[], ['--legacy']]) {
@@ -44,10 +44,17 @@ describe('tsi-etl histogram', () => {
         expect([r.code, r.stdout]).toEqual([2, '']);
         expect(r.stderr).toBe('tsi-etl histogram: --bin-minutes: (1) gives 33,333,334 bins from --start 0 to --end 2000000000, more than 1,000,000: narrow the range or widen the bins\n');
       }
-      // Only --start: the schedule's end is before it.
-      const early = runCli(['histogram', '--schedule', '1', '--start', '2000000000', '--db', path]);
-      expect(early.code).toBe(2);
-      expect(early.stderr).toMatch(/^tsi-etl histogram: --start: \(2000000000\) must be before --end \(\d+\)\n$/);
+      // Only --start, or only --end: the other is the schedule's, and the message says so instead of naming an option not given.
+      const { time_range_start_unix: first, time_range_end_unix: last } = await getVisibilityMetadata(store, 1);
+      for (const legacy of [[], ['--legacy']]) {
+        const early = runCli(['histogram', '--schedule', '1', '--start', '2000000000', ...legacy, '--db', path]);
+        expect([early.code, early.stderr]).toEqual([2, `tsi-etl histogram: --start: (2000000000) must be before the end (${last}, the end of the schedule's last visible minute, used because --end was not given)\n`]);
+        const late = runCli(['histogram', '--schedule', '1', '--end', '1000000000', ...legacy, '--db', path]);
+        expect([late.code, late.stderr]).toEqual([2, `tsi-etl histogram: --end: (1000000000) must be after the start (${first}, the schedule's first visible minute, used because --start was not given)\n`]);
+        const fine = runCli(['histogram', '--schedule', '1', '--bin-minutes', '0.001', ...legacy, '--db', path]);
+        expect(fine.code).toBe(2);
+        expect(fine.stderr).toMatch(new RegExp(`^tsi-etl histogram: --bin-minutes: \\(0\\.001\\) gives [\\d,]+ bins from the schedule's start ${first} to the schedule's end ${last}, more than 1,000,000: narrow the range or widen the bins\n$`));
+      }
       const bounds = runCli(['histogram', '--schedule', '1', '--priority-min', '9', '--priority-max', '3', '--db', path]);
       expect([bounds.code, bounds.stderr]).toEqual([2, 'tsi-etl histogram: --priority-min: (9) must not exceed --priority-max (3)\n']);
     });

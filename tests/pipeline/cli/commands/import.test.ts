@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli, withStore } from '../../../helpers.js';
@@ -27,6 +28,35 @@ describe('tsi-etl import: where bad JSON is', () => {
       const inHeader = broken(0, '"dark_periods":', '"dark_periods"');
       expect(inHeader.stderr).toMatch(/invalid JSON within bytes \d+–\d+ \(line 1(, at or after schedule_name)?\)/);
       expect(JSON.parse(runCli(['schedules', '--json', '--db', path]).stdout)).toHaveLength(1);
+    });
+  });
+});
+
+describe('tsi-etl import: a next step that works', () => {
+  it('after bad visibility JSON, and for a document already stored, says what to run, and that works', async () => {
+    await withStore(async (_store, path) => {
+      const file = `${path}.json`;
+      expect(runCli(['generate', '--blocks', '3', '--days', '2', '--db', path]).code).toBe(0);
+      expect(runCli(['export', '--schedule', '1', '--out', file, '--db', path]).code).toBe(0);
+      const lines = readFileSync(file, 'utf8').split('\n');
+      // Block 1's first visibility period: "stop" a string.
+      lines[1] = lines[1].replace(/("visibility_periods":\[\{"start":[\d.]+,"stop":)[\d.]+/, '$1"y"');
+      writeFileSync(file, lines.join('\n'));
+
+      const failed = runCli(['import', file, '--db', path]);
+      expect([failed.code, failed.stderr]).toEqual([1, `tsi-etl import: ${file} was stored as schedule 2, but computing its analytics failed: schedule 2, block 4: bad visibility_periods_json: `
+        + 'period 0: "stop" is a string, expected a number; run `tsi-etl populate --schedule 2 --lenient` to compute the analytics with such blocks flagged '
+        + "visibility_invalid = 1 and reported, or correct the block's visibility_periods_json in the database and run `tsi-etl populate --schedule 2`\n"]);
+      const stored = `tsi-etl import: ${file} is already stored as schedule 2 (same sha256 ${createHash('sha256').update(readFileSync(file)).digest('hex')}), so nothing was imported; `;
+      // What the user tried before: import again with --lenient.
+      const again = runCli(['import', file, '--lenient', '--db', path]);
+      expect([again.code, again.stderr]).toEqual([1, `${stored}compute its analytics with \`tsi-etl populate --schedule 2\` (add --lenient to write blocks with bad visibility JSON flagged visibility_invalid = 1)\n`]);
+
+      const advised = runCli(['populate', '--schedule', '2', '--lenient', '--db', path]);
+      expect(advised.code, advised.stderr).toBe(0);
+      expect(advised.stdout).toContain('bad visibility JSON (--lenient: written with visibility_invalid = 1, 0 hours, counted): 1 block: 4\n');
+      const done = runCli(['import', file, '--db', path]);
+      expect([done.code, done.stderr]).toEqual([1, `${stored}its analytics are computed (see \`tsi-etl summary --schedule 2\`)\n`]);
     });
   });
 });
