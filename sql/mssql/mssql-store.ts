@@ -25,7 +25,7 @@ import type {
   WriteTx,
 } from '../store.js';
 import { ANALYTICS_RUNS, MINUTE_BIN_TABLES, RUN_RECORD_SETTINGS, VISIBILITY_RANGES, keptRun, SOURCE_TABLES, tablesDeletedAtBegin, type Phase, type RunRecordSettings, type TableSpec } from '../table-specs.js';
-import { parseConnectionString, redactConnectionString } from './connection-string.js';
+import { ConnectionStringError, parseConnectionString, redactConnectionString } from './connection-string.js';
 import { getAppLock, scheduleClaimLock, scheduleWriteLock, SOURCE_LOAD_LOCK } from './mssql-app-lock.js';
 import { bindParameters, executeStatement, mssqlKysely, type SqlStatement } from './mssql-driver.js';
 import { streamRows } from './mssql-row-stream.js';
@@ -110,7 +110,9 @@ export class MssqlStore implements Store {
     const parsed = parseConnectionString(connectionString);
     const poolMax = options.poolMax ?? parsed.pool?.max ?? MSSQL_DEFAULTS.poolMax;
     if (!Number.isInteger(poolMax) || poolMax < CONNECTIONS_PER_WRITE + 1) {
-      throw new TsiError(`SQL Server pool size must be an integer of at least ${CONNECTIONS_PER_WRITE + 1}, got ${poolMax}`);
+      // From the string's Max Pool Size it is a bad --db (exit 2), like any other bad part of it.
+      const Bad = options.poolMax === undefined ? ConnectionStringError : TsiError;
+      throw new Bad(`SQL Server pool size must be an integer of at least ${CONNECTIONS_PER_WRITE + 1}, got ${poolMax}`);
     }
     const settings = { ...MSSQL_DEFAULTS, ...definedOptions(options) };
     for (const key of ['bulkMinRows', 'bulkMaxRows', 'bulkMaxBytes'] as const) {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DuplicateScheduleError, TsiError } from '../../base/errors.js';
+import { ConnectionStringError } from '../../sql/mssql/connection-string.js';
 import { MssqlStore } from '../../sql/mssql/mssql-store.js';
 import { installFakeServer, type FakeServer } from './fake-mssql.js';
 
@@ -37,6 +38,11 @@ describe('MssqlStore.connect', () => {
     expect(small.capabilities.maxConcurrentWrites).toBe(2);
     await small.close();
     await expect(MssqlStore.connect('mssql://etl:pw@db.example.com/tiny', { poolMax: 3 })).rejects.toThrow(TsiError);
+    // Too small in the string itself: a bad --db, exit 2 like the string's other mistakes.
+    const fromString = await MssqlStore.connect('Server=db.example.com;Database=tiny;User Id=etl;Password=pw;Max Pool Size=2').catch((e: unknown) => e);
+    expect(fromString).toBeInstanceOf(ConnectionStringError);
+    expect((fromString as ConnectionStringError).exitCode).toBe(2);
+    expect((fromString as Error).message).toBe('SQL Server pool size must be an integer of at least 4, got 2');
   });
 
   it('refuses bulk-load limits that are not positive integers, before connecting', async () => {
