@@ -10,11 +10,12 @@ export function phasesOfTables(tables: readonly string[]): Phase[] {
 /**
  * After `migrate` re-created a table of a phase, that phase's analytics are
  * incomplete for every schedule: the re-created table is empty while the
- * phase's other tables and the run record still say the phase is there. Reads would then serve it (a
- * histogram of zeros, a summary without its rates) and `backfill` would
- * skip it. So the phase is deleted from every schedule that has any of it,
- * each in its own transaction as `delete-analytics` does: reads fall back
- * to the normalized tables and `backfill` computes it again.
+ * phase's other tables and the run record still say the phase is there.
+ * Reads would then serve it (a histogram of zeros, a summary without its
+ * rates) and `backfill` would skip it. So the phase is deleted from every
+ * schedule that has any of it, each in its own transaction as
+ * `delete-analytics` does: reads fall back to the normalized tables and
+ * `backfill` computes it again.
  */
 export async function deleteIncompletePhases(store: Store, recreated: readonly string[]): Promise<PhaseDeleted[]> {
   const deleted: PhaseDeleted[] = [];
