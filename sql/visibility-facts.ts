@@ -18,7 +18,7 @@ import { TsiError } from '../base/errors.js';
  *   deletes it, so a stored fact always belongs to the block's current JSON
  *   and the source reads no JSON for a block that has facts. `json_digest`
  *   holds a zero-length blob; `json_length` the UTF-8 byte length, which the
- *   source still compares (`octet_length` reads no content) as a cheap guard.
+ *   source still compares (read from migration 009's index) as a cheap guard.
  *   A populate refuses to reuse (and parses everything) when a trigger is
  *   missing, and `migrate` re-creates it, dropping every fact.
  *

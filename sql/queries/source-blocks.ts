@@ -75,11 +75,12 @@ function selectSourceBlocksWithFacts(db: Kysely<Database>, scheduleId: number, m
 /**
  * SQLite form: the triggers of migration 007 keep every stored fact that of
  * its block's current JSON, so the join needs only the byte length as a
- * cheap guard (`octet_length`, SQLite 3.43+, reads the record header, not
- * the content). Without `minuteRanges` the stored ranges are not read.
+ * cheap guard: `jsonBytes`, the length as migration 009 indexes it
+ * (sql/sqlite/source-columns-index.ts), read from the index, not the row.
+ * Without `minuteRanges` the stored ranges are not read.
  */
-export function selectSourceBlocksWithFactsSqlite(db: Kysely<Database>, scheduleId: number, minuteRanges = true) {
-  return selectSourceBlocksWithFacts(db, scheduleId, sql<boolean>`f.json_length = octet_length(sb.visibility_periods_json)`, [], minuteRanges);
+export function selectSourceBlocksWithFactsSqlite(db: Kysely<Database>, scheduleId: number, jsonBytes: RawBuilder<number | null>, minuteRanges = true) {
+  return selectSourceBlocksWithFacts(db, scheduleId, sql<boolean>`f.json_length = ${jsonBytes}`, [], minuteRanges);
 }
 
 /** Per block of the schedule, in block order, what Phase 3 takes from its source row (sql/phase3-inputs-key.ts). */
@@ -136,7 +137,7 @@ export function withServerKey(row: SourceBlockRow & FactsColumns & ServerKeyColu
  * Block count, min/max priority (what priority buckets need, without touching
  * the JSON) and cheap aggregates of every source column, for the fingerprint.
  * `jsonSize` is the dialect's byte length of the JSON column (SQLite
- * `octet_length(x)`, T-SQL `DATALENGTH(x)`): reading a length is far
+ * `length(CAST(x AS BLOB))` as migration 009 indexes it, T-SQL `DATALENGTH(x)`): reading a length is far
  * cheaper than hashing 100 MB of text. Floats are summed as integers of
  * millionths, so the sums are exact and do not depend on the order in which
  * a parallel plan adds them.

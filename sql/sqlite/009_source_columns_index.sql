@@ -8,11 +8,14 @@
 -- those queries name this index (`INDEXED BY`, sql/sqlite/source-columns-index.ts).
 -- On W10k a windows-only repopulate took 0.15–0.17 s with it against
 -- 0.18–0.20 s without; a full populate, which reads every JSON, is unchanged.
--- octet_length reads a record header only, so keeping it here costs an
--- insert or a JSON edit little.
+-- The length is written length(CAST(… AS BLOB)), not octet_length(…): an
+-- index expression is evaluated by every connection that writes the table,
+-- and octet_length needs SQLite 3.43 (Debian 12's sqlite3 is 3.40; with
+-- octet_length here it could not insert into scheduling_blocks, nor run
+-- PRAGMA integrity_check). The cast of the text being written is cheap.
 -- Idempotent.
 
 CREATE INDEX IF NOT EXISTS ix_sb_source_columns ON scheduling_blocks (
   scheduling_block_id, target_id, constraints_id, priority, min_observation_sec, requested_duration_sec,
-  octet_length(visibility_periods_json)
+  length(CAST(visibility_periods_json AS BLOB))
 );

@@ -1,9 +1,18 @@
-import type { CompiledQuery } from 'kysely';
+import { sql, type CompiledQuery, type RawBuilder } from 'kysely';
 
 /** The index of migration 009: every column of scheduling_blocks but the JSON, and the JSON's byte length. */
 export const SOURCE_COLUMNS_INDEX = 'ix_sb_source_columns';
 
 const SB = '"scheduling_blocks" as "sb"';
+
+/**
+ * The JSON's byte length as migration 009 indexes it, for `column` (e.g.
+ * `sb.visibility_periods_json`): written exactly so, a query through the
+ * index reads the length from it instead of the table row.
+ */
+export function sqliteJsonBytes(column: string): RawBuilder<number | null> {
+  return sql<number | null>`length(CAST(${sql.raw(column)} AS BLOB))`;
+}
 
 /**
  * The query with `scheduling_blocks as sb` read through SOURCE_COLUMNS_INDEX.
