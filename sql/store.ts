@@ -127,6 +127,8 @@ export interface AnalyticsReplaceTx extends WriteTx {
   /** The previous run's histogram bins and time-bin width, which kept phases 2 and 3 were computed with. */
   readonly keptNBins: number | null;
   readonly keptBinSeconds: number | null;
+  /** The source fingerprint of the run the kept phases come from; null when none is kept. */
+  readonly keptFingerprint: string | null;
   /** The count of visibility JSON changes as this transaction sees it (see SourceSnapshot.jsonChangeCount). */
   readonly jsonChangeCount: number | null;
   /** The previous run's `phase3_digest` when it had Phase 3 (kept with it when Phase 3 is not replaced). */

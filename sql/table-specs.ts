@@ -236,6 +236,8 @@ export function keptRun(record: RunRecordSettings | undefined, replaced: readonl
     keptPhases,
     keptNBins: keptPhases.length > 0 && record ? Number(record.n_bins) : null,
     keptBinSeconds: keptPhases.length > 0 && record ? Number(record.bin_duration_seconds) : null,
+    /** The source the kept phases were computed from (the run record's fingerprint). */
+    keptFingerprint: keptPhases.length > 0 && record ? record.source_fingerprint : null,
     previousPhase3Digest: hadPhase3 ? (record?.phase3_digest ?? null) : null,
     previousPhase3InputsKey: hadPhase3 ? (record?.phase3_inputs_key ?? null) : null,
   };
@@ -244,13 +246,14 @@ export function keptRun(record: RunRecordSettings | undefined, replaced: readonl
 /** The columns of a run record the stores read before replacing (`RUN_RECORD_SETTINGS`). */
 export interface RunRecordSettings {
   phases: string;
+  source_fingerprint: string;
   n_bins: number;
   bin_duration_seconds: number;
   phase3_digest: Uint8Array | null;
   phase3_inputs_key: Uint8Array | null;
 }
 
-export const RUN_RECORD_SETTINGS = ['phases', 'n_bins', 'bin_duration_seconds', 'phase3_digest', 'phase3_inputs_key'] as const satisfies readonly (keyof RunRecordSettings)[];
+export const RUN_RECORD_SETTINGS = ['phases', 'source_fingerprint', 'n_bins', 'bin_duration_seconds', 'phase3_digest', 'phase3_inputs_key'] as const satisfies readonly (keyof RunRecordSettings)[];
 
 /** The phases a run record (`"1,2,3"`) still holds after deleting `deleted`. */
 export function remainingPhases(recorded: string | null, deleted: readonly Phase[]): Phase[] {

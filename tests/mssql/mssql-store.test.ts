@@ -21,13 +21,13 @@ afterEach(async () => {
 const PHASE_2_DELETES = ['schedule_summary_analytics', 'schedule_priority_rates', 'schedule_visibility_bins', 'schedule_heatmap_bins'].map(
   (t) => `tx1 query: delete from "analytics"."${t}" where "schedule_id" = @1`,
 );
-const SELECT_RUN = 'tx1 query: select "phases", "n_bins", "bin_duration_seconds", "phase3_digest", "phase3_inputs_key" from "analytics"."schedule_analytics_runs" where "schedule_id" = @1';
+const SELECT_RUN = 'tx1 query: select "phases", "source_fingerprint", "n_bins", "bin_duration_seconds", "phase3_digest", "phase3_inputs_key" from "analytics"."schedule_analytics_runs" where "schedule_id" = @1';
 const UPDATE_RUN = 'tx1 query: update "analytics"."schedule_analytics_runs" set "phases" = @1 where "schedule_id" = @2';
 const DELETE_RUN = 'tx1 query: delete from "analytics"."schedule_analytics_runs" where "schedule_id" = @1';
 
 /** The fake's answers: 3 rows per delete, and a run record of phases 1,2,3. */
 function withRunRecord(): void {
-  server.answer = (text) => (text.startsWith('select "phases"') ? { rows: [{ phases: '1,2,3', n_bins: 7, bin_duration_seconds: 120 }] } : text.startsWith('delete') ? { rowsAffected: 3 } : {});
+  server.answer = (text) => (text.startsWith('select "phases"') ? { rows: [{ phases: '1,2,3', source_fingerprint: 'fp', n_bins: 7, bin_duration_seconds: 120 }] } : text.startsWith('delete') ? { rowsAffected: 3 } : {});
 }
 
 describe('MssqlStore.connect', () => {
@@ -63,7 +63,7 @@ describe('MssqlStore writes', () => {
   it('replaces phases under the schedule lock, keeping the other phases of the run record', async () => {
     withRunRecord();
     const tx = await store.beginAnalyticsReplace(5, [2]);
-    expect([tx.keptPhases, tx.keptNBins, tx.keptBinSeconds]).toEqual([[1, 3], 7, 120]);
+    expect([tx.keptPhases, tx.keptNBins, tx.keptBinSeconds, tx.keptFingerprint]).toEqual([[1, 3], 7, 120, 'fp']);
     await tx.commit();
     await tx.rollback();
     await expect(tx.commit()).rejects.toThrow('write transaction already finished');

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { backfill, claimOwnerIsGone, SKIP_DONE_ELSEWHERE, SKIP_HELD, type BackfillMode, type BackfillProgress } from '../../pipeline/backfill.js';
 import { populateSchedule } from '../../pipeline/populate.js';
+import { verifySchedule } from '../../pipeline/verify.js';
 import type { Store } from '../../sql/store.js';
 import { ALL_PHASES } from '../../sql/table-specs.js';
 import { withStore } from '../helpers.js';
@@ -83,6 +84,34 @@ describe('backfill (library)', () => {
       expect((await backfill(store, { mode: 'changed', pipeline: { phases: [1, 2] } })).done).toEqual([1, 3]);
       expect((await backfill(store, { mode: 'changed', pipeline: { phases: [1, 2], binSeconds: 120 } })).selected).toEqual([]);
       expect((await backfill(store, { mode: 'changed', pipeline: { binSeconds: 120 } })).selected).toEqual([1, 2, 3, 4]);
+    });
+  });
+
+  it('`changed` still sees phases kept from a run over an older source, also once the source is changed back', async () => {
+    await withStore(async (store) => {
+      await loadSchedules(store, 2);
+      await backfill(store);
+      const blockOf = async (id: number) => (await store.db.selectFrom('schedule_scheduling_blocks').select('scheduling_block_id').where('schedule_id', '=', id).orderBy('scheduling_block_id').executeTakeFirstOrThrow()).scheduling_block_id;
+      const block = await blockOf(1);
+      const original = (await store.db.selectFrom('scheduling_blocks').select('visibility_periods_json').where('scheduling_block_id', '=', block).executeTakeFirstOrThrow()).visibility_periods_json;
+      const setJson = (json: string | null) => store.db.updateTable('scheduling_blocks').set({ visibility_periods_json: json }).where('scheduling_block_id', '=', block).execute();
+
+      // Over an unchanged source, a partial populate leaves the schedule current.
+      await populateSchedule(store, 2, { phases: [1] });
+      expect((await backfill(store, { mode: 'changed' })).selected).toEqual([]);
+
+      const recorded = async () => (await store.db.selectFrom('schedule_analytics_runs').select('source_fingerprint').where('schedule_id', '=', 1).executeTakeFirstOrThrow()).source_fingerprint;
+      // Phase 1 from the edited JSON; phases 2 and 3 are still those of the old one: not current.
+      await setJson('[]');
+      expect((await backfill(store, { mode: 'changed', pipeline: { phases: [1] } })).done).toEqual([1]);
+      expect(await recorded()).not.toBe(await store.sourceFingerprint(1));
+      // Back to the old JSON: phase 1 is now the stale one, and the schedule still reads as changed.
+      await setJson(original);
+      expect(await recorded()).not.toBe(await store.sourceFingerprint(1));
+      expect((await backfill(store, { mode: 'changed' })).done).toEqual([1]);
+      expect(await recorded()).toBe(await store.sourceFingerprint(1));
+      expect((await backfill(store, { mode: 'changed' })).selected).toEqual([]);
+      expect((await verifySchedule(store, 1)).drifts).toEqual([]);
     });
   });
 
