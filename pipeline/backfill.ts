@@ -19,7 +19,8 @@ import { now } from '../base/run-metrics.js';
  * or `binSeconds` (phase 3) differs from what their analytics were computed
  * from, `all` every schedule.
  */
-export type BackfillMode = 'missing' | 'changed' | 'all';
+export const BACKFILL_MODES = ['missing', 'changed', 'all'] as const;
+export type BackfillMode = (typeof BACKFILL_MODES)[number];
 
 export interface BackfillOptions {
   /** Schedules to consider. @default every schedule in the store */
@@ -163,6 +164,7 @@ async function needsWork(store: Store, mode: BackfillMode, scheduleId: number, r
 export async function backfill(store: Store, options: BackfillOptions = {}): Promise<BackfillReport> {
   const started = now();
   const mode = options.mode ?? 'missing';
+  if (!BACKFILL_MODES.includes(mode)) throw new ParameterError('mode', `must be one of ${BACKFILL_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
   const concurrency = options.concurrency ?? store.capabilities.maxConcurrentWrites;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new ParameterError('--concurrency', `must be a positive integer, got ${concurrency}`);
   const config: PipelineConfig = { ...DEFAULT_PIPELINE_CONFIG, ...options.pipeline };

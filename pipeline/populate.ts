@@ -85,8 +85,12 @@ export function validatePipelineConfig(config: PipelineConfig): void {
   if (!Number.isInteger(config.binSeconds) || config.binSeconds <= 0 || config.binSeconds % 60 !== 0) {
     throw new ParameterError('--bin-seconds', `must be a positive multiple of 60, got ${config.binSeconds}`);
   }
-  if (config.phases.length === 0 || config.phases.some((p) => p !== 1 && p !== 2 && p !== 3)) {
-    throw new ParameterError('--phases', `must be a list of 1, 2 and 3, got ${config.phases.join(',')}`);
+  if (!Array.isArray(config.phases) || config.phases.length === 0 || config.phases.some((p) => p !== 1 && p !== 2 && p !== 3)) {
+    throw new ParameterError('--phases', `must be a list of 1, 2 and 3, got ${JSON.stringify(config.phases)}`);
+  }
+  // A batch of no rows never fills: the populate would spin holding the write lock.
+  for (const [option, value] of [['--batch-rows', config.batchRows], ['chunkRows', config.chunkRows]] as const) {
+    if (!Number.isInteger(value) || value < 1) throw new ParameterError(option, `must be a positive integer, got ${value}`);
   }
   if (!Number.isInteger(config.threads) || config.threads < 1) throw new ParameterError('--threads', `must be a positive integer, got ${config.threads}`);
   // Infinity is a library caller's "never on worker threads".
@@ -108,6 +112,7 @@ export async function populateSchedule(
   log: Logger = silentLogger,
   how: PopulateHow = {},
 ): Promise<PopulateSummary> {
+  if (!Number.isSafeInteger(scheduleId) || scheduleId < 1) throw new ParameterError('--schedule', `must be a positive integer schedule id, got ${JSON.stringify(scheduleId)}`);
   // Keys given as undefined mean "the default", as if they were left out.
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const config: PipelineConfig = { ...DEFAULT_PIPELINE_CONFIG, ...given };

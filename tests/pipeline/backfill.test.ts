@@ -130,6 +130,15 @@ describe('backfill (library)', () => {
       await loadSchedules(store, 1);
       await expect(backfill(store, { concurrency: 0 })).rejects.toThrow('--concurrency: must be a positive integer, got 0');
       await expect(backfill(store, { pipeline: { binSeconds: 90 } })).rejects.toThrow('--bin-seconds: must be a positive multiple of 60, got 90');
+      // A library caller's typo is not taken for the default mode.
+      await expect(backfill(store, { mode: 'nope' as BackfillMode })).rejects.toThrow('mode: must be one of missing, changed, all, got "nope"');
+      // A batch of no rows never fills: before, the populate spun holding the write lock.
+      await expect(backfill(store, { pipeline: { batchRows: 0 } })).rejects.toThrow('--batch-rows: must be a positive integer, got 0');
+      await expect(backfill(store, { pipeline: { chunkRows: -5 } })).rejects.toThrow('chunkRows: must be a positive integer, got -5');
+      await expect(backfill(store, { pipeline: { phases: '1,2' as never } })).rejects.toThrow('--phases: must be a list of 1, 2 and 3, got "1,2"');
+      expect(await runCount(store)).toBe(0);
+      await expect(populateSchedule(store, '1' as never)).rejects.toThrow('--schedule: must be a positive integer schedule id, got "1"');
+      await expect(populateSchedule(store, 1, { batchRows: 0 })).rejects.toThrow('--batch-rows: must be a positive integer, got 0');
       expect(await runCount(store)).toBe(0);
     });
   });
