@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Selectable } from 'kysely';
 import pLimit from 'p-limit';
@@ -104,16 +105,32 @@ export function newClaimOwner(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }
 
-/** True when `owner` names a process of this host that no longer exists. */
+/** True when `owner` names a process of this host that no longer exists, or only as a zombie. */
 export function claimOwnerIsGone(owner: string): boolean {
   const m = /^(.*):(\d+):[^:]*$/.exec(owner);
   if (!m || m[1] !== hostname()) return false;
   try {
     process.kill(Number(m[2]), 0);
-    return false;
   } catch (error) {
     // EPERM: the process exists but belongs to another user.
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+  return isZombie(Number(m[2]));
+}
+
+/**
+ * A killed process stays a zombie until its parent reaps it, and signals
+ * still reach it: in a container whose PID 1 never reaps, its claims would
+ * wait for the stale limit. Linux's /proc says so; elsewhere, false.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // `pid (comm) S …`: the state follows the last ')' (comm may hold any character).
+    const state = stat.charAt(stat.lastIndexOf(')') + 2);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false;
   }
 }
 

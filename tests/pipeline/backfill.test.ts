@@ -1,4 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -193,6 +195,20 @@ describe('claimOwnerIsGone', () => {
     expect(claimOwnerIsGone(`${hostname()}:${process.pid}:ab12`)).toBe(false);
     expect(claimOwnerIsGone(`not-${hostname()}:${deadPid}:ab12`)).toBe(false);
     expect(claimOwnerIsGone('no pid here')).toBe(false);
+  });
+
+  it.runIf(process.platform === 'linux')('is true for a zombie: killed, not yet reaped by its parent', async () => {
+    // `sleep 0` exits at once; its parent, exec'd into `sleep 5`, never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number((await once(parent.stdout!, 'data'))[0].toString().trim());
+      for (let i = 0; i < 50 && !readFileSync(`/proc/${zombie}/stat`, 'latin1').includes(') Z'); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(() => process.kill(zombie, 0)).not.toThrow();
+      expect(claimOwnerIsGone(`${hostname()}:${zombie}:ab12`)).toBe(true);
+      expect(claimOwnerIsGone(`${hostname()}:${parent.pid}:ab12`)).toBe(false);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 });
 
