@@ -45,8 +45,8 @@ export interface PipelineConfig {
    */
   phases: readonly Phase[];
   /**
-   * Leave blocks with bad visibility JSON out (counted, reported by id)
-   * instead of failing the schedule.
+   * Write blocks with bad visibility JSON with `visibility_invalid = 1` and
+   * no visibility (counted, reported by id) instead of failing the schedule.
    * @default false
    */
   lenient: boolean;

@@ -7,7 +7,7 @@
  *   const blocks = await fetchSkyMapBlocks(store, 1);
  *   await store.close();
  */
-export { openStore, defaultDbTarget, isMssqlTarget, type OpenStoreOptions } from '../sql/create-store.js';
+export { openStore, openMigratedStore, defaultDbTarget, isMssqlTarget, type OpenStoreOptions } from '../sql/create-store.js';
 export type { Store, StoreCapabilities, SourceBlockRow, SourceSnapshot, WriteTx, MigrationReport } from '../sql/store.js';
 export type { Database } from '../sql/schema.js';
 export { ALL_PHASES, type Phase } from '../sql/table-specs.js';
@@ -15,6 +15,7 @@ export { populateSchedule, COMPUTE_FIRST_MAX_BLOCKS, type PopulateSummary, type 
 export { DEFAULT_PIPELINE_CONFIG, MAX_DEFAULT_THREADS, defaultThreads, type PipelineConfig } from './config.js';
 export { backfill, newClaimOwner, claimOwnerIsGone, type BackfillOptions, type BackfillReport, type BackfillProgress, type BackfillMode } from './backfill.js';
 export { verifySchedule, type VerifyReport } from './verify.js';
+export type { Drift } from './row-diff.js';
 export { loadGeneratedSchedule, type LoadSummary } from './load-schedule.js';
 export { generateBlocks, describeSchedule, type GenerateOptions, type GeneratedBlock } from './schedule-generator.js';
 export { loadVariantSchedule, type VariantOptions, type VariantSummary, type VariantChanges } from './variant-schedule.js';
