@@ -296,7 +296,14 @@ export async function backfill(store: Store, options: BackfillOptions = {}): Pro
   progress();
   try {
     // Workers are sent their next schedule ahead (claimed, then waiting in the worker): still `concurrency` populates at once.
-    await pLimit(pool ? concurrency * SCHEDULES_PER_WORKER : concurrency).map(selected, backfillOne);
+    const limit = pLimit(pool ? concurrency * SCHEDULES_PER_WORKER : concurrency);
+    await limit.map(selected, backfillOne);
+    // Another backfill held these; if it was killed meanwhile, its claims can be taken over now. One more try each.
+    const held = skipped.filter((s) => s.reason === SKIP_HELD).map((s) => s.scheduleId);
+    if (held.length > 0) {
+      skipped.splice(0, skipped.length, ...skipped.filter((s) => s.reason !== SKIP_HELD));
+      await limit.map(held, backfillOne);
+    }
   } finally {
     await pool?.close();
   }

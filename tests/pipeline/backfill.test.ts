@@ -163,6 +163,30 @@ describe('backfill (library)', () => {
     });
   });
 
+  it('tries a held schedule once more at the end: a backfill killed meanwhile leaves it to this one', async () => {
+    await withStore(async (store) => {
+      await loadSchedules(store, 3);
+      const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
+      const other = `${hostname()}:${process.pid}:other`;
+      expect(await store.tryClaimSchedule(2, other)).toBe(true);
+      // The other backfill is alive at the first try, and killed before the second.
+      let tries = 0;
+      const dying = racingStore(store, 2, async () => {
+        if (++tries !== 2) return;
+        await store.releaseSchedule(2, other);
+        expect(await store.tryClaimSchedule(2, `${hostname()}:${deadPid}:abcd`)).toBe(true);
+      });
+      const report = await backfill(dying, { owner: 'me:1:x' });
+      expect(report).toMatchObject({ done: [1, 2, 3], skipped: [] });
+      expect(await store.db.selectFrom('schedule_etl_locks').selectAll().execute()).toEqual([]);
+
+      // Still alive at the second try: skipped once, not twice.
+      await store.deleteAnalytics(2, ALL_PHASES);
+      expect(await store.tryClaimSchedule(2, other)).toBe(true);
+      expect((await backfill(store, { owner: 'me:1:y' })).skipped).toEqual([{ scheduleId: 2, reason: SKIP_HELD }]);
+    });
+  });
+
   it.each<BackfillMode>(['missing', 'changed', 'all'])('%s: skips a schedule another worker completed after selection', async (mode) => {
     await withStore(async (store) => {
       await loadSchedules(store, 4);
