@@ -1,5 +1,5 @@
 import { openMigratedStore } from '../../../sql/create-store.js';
-import { backfill, type BackfillMode, type BackfillReport } from '../../backfill.js';
+import { backfill, type BackfillMode, type BackfillProgress, type BackfillReport } from '../../backfill.js';
 import { ParameterError } from '../../../base/errors.js';
 import { isPositiveInteger, numberOption, parseId, writeJson, type Command, type CommandArgs } from '../command.js';
 import { count, fmt, textTable } from '../format.js';
@@ -36,6 +36,24 @@ export function backfillReportText(r: BackfillReport): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * Ctrl-C (or SIGTERM) during a backfill: the running populates are rolled
+ * back with the process, as a kill would; before exiting (128 + signal) this
+ * ends the progress bar's line and says what was done and how to go on.
+ * Returns the function that removes the handlers.
+ */
+function onInterrupt(message: () => string): () => void {
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
+    const handler = () => {
+      process.stderr.write(`tsi-etl backfill: ${message()}\n`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    };
+    process.once(signal, handler);
+    return () => process.off(signal, handler);
+  });
+  return () => handlers.forEach((off) => off());
+}
+
 export const backfillCommand: Command = {
   name: 'backfill',
   summary: 'Populate many schedules: those without analytics (default), those whose source changed, or all. Resumable; safe in several processes.',
@@ -67,7 +85,12 @@ export const backfillCommand: Command = {
       const bar = progressReporter(process.stderr, ctx.log);
       // The bar replaces the per-schedule info lines, which would break it; warnings still show.
       const log = process.stderr.isTTY && ctx.log.level === 'info' ? ctx.log.child({}, { level: 'warn' }) : ctx.log;
-      const report = await backfill(store, { scheduleIds, mode, concurrency, pipeline, log, onProgress: (p) => bar.update(p) });
+      let last: BackfillProgress | undefined;
+      const stopInterrupting = onInterrupt(() => {
+        bar.finish();
+        return `interrupted with ${last ? `${fmt(last.done)} of ${count(last.total, 'schedule')}` : 'no schedule'} done; each schedule is wholly old or wholly new, and \`tsi-etl backfill\` (--missing, the default) does the rest`;
+      });
+      const report = await backfill(store, { scheduleIds, mode, concurrency, pipeline, log, onProgress: (p) => bar.update((last = p)) }).finally(stopInterrupting);
       bar.finish();
       if (report.failed.length > 0) noteFailure();
       if (ctx.json) writeJson(ctx, report);

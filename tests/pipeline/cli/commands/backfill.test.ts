@@ -50,6 +50,25 @@ describe('tsi-etl backfill (processes)', () => {
     });
   });
 
+  it('interrupted (SIGINT once the first schedule is done): exit 130 and one line saying what was done and how to go on', async () => {
+    const reference = await referenceAnalytics(...PROCESS_DATASET);
+    await withStore(async (store, path) => {
+      await loadSchedules(store, ...PROCESS_DATASET);
+      const run = startCli(['backfill', '--db', path, '--json']);
+      while ((await runCount(store)) === 0) await new Promise((r) => setTimeout(r, 5));
+      run.child.kill('SIGINT');
+      const exit = await run.exited;
+      expect([exit.code, exit.signal, exit.stdout]).toEqual([130, null, '']);
+      expect(exit.stderr.trimEnd().split('\n').at(-1)).toMatch(
+        /^tsi-etl backfill: interrupted with \d+ of 20 schedules done; each schedule is wholly old or wholly new, and `tsi-etl backfill` \(--missing, the default\) does the rest$/,
+      );
+      const again = runCli(['backfill', '--db', path, '--json']);
+      expect([again.code, parse(again).failed]).toEqual([0, []]);
+      expect(await runCount(store)).toBe(20);
+      expect(await analytics(store, range(20))).toEqual(reference);
+    });
+  });
+
   it('killed inside the second schedule, just before its commit, resumes from that schedule (its claim is taken over)', async () => {
     const reference = await referenceAnalytics(5);
     await withStore(async (store, path) => {
