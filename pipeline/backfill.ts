@@ -65,6 +65,7 @@ export interface BackfillOptions {
 export interface BackfillProgress {
   /** Schedules selected. */
   total: number;
+  /** Of the selected schedules, how many were done, skipped and failed so far (requested ids that do not exist are never selected: they are failures of the report only). */
   done: number;
   skipped: number;
   failed: number;
