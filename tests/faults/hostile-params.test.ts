@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../pipeline/cli/commands/index.js';
-import { UnknownScheduleError } from '../../base/errors.js';
+import { ParameterError } from '../../base/errors.js';
 import { populateSchedule } from '../../pipeline/populate.js';
 import { listSchedules } from '../../queries/block-reads.js';
 import { openStore } from '../../sql/create-store.js';
@@ -110,11 +110,11 @@ describe('SQL in parameters is rejected or kept as data', () => {
     expect(await snapshot(db)).toEqual(before);
   });
 
-  it('treats an id string given to the API as data: no schedule matches, nothing changes', async () => {
+  it('rejects an id string given to the API before any query: nothing changes', async () => {
     const before = await snapshot(db);
     const store = await openStore(db);
     try {
-      await expect(populateSchedule(store, '1 OR 1=1' as unknown as number)).rejects.toBeInstanceOf(UnknownScheduleError);
+      await expect(populateSchedule(store, '1 OR 1=1' as unknown as number)).rejects.toThrow(new ParameterError('--schedule', 'must be a positive integer schedule id, got "1 OR 1=1"'));
     } finally {
       await store.close();
     }
