@@ -2,10 +2,7 @@ import mssql from 'mssql';
 import { TsiError } from '../../base/errors.js';
 import { migrationFiles, type MigrationFile } from '../migration-files.js';
 import { describeObject, migrationObjects, type MigrationObject } from '../migration-objects.js';
-import type { MigrationReport } from '../store.js';
-
-/** What the migrations did to the schema; the store adds the analytics it then deleted. */
-export type SchemaReport = Omit<MigrationReport, 'analyticsDeleted'>;
+import type { MigrationReport, PhaseDeleted } from '../store.js';
 import { getAppLock, MIGRATION_LOCK } from './mssql-app-lock.js';
 import { splitGoBatches } from './go-batches.js';
 import { inTransaction } from './mssql-transaction.js';
@@ -58,6 +55,9 @@ async function lockMigrations(transaction: mssql.Transaction, timeoutMs: number)
   if (code < 0) throw new TsiError(`another process is migrating this database (waited ${timeoutMs} ms; sp_getapplock returned ${code})`);
 }
 
+/** Run in a migration's transaction after it re-created `recreated`: the store's cleanup of the phases left incomplete. */
+export type AfterRecreate = (transaction: mssql.Transaction, recreated: string[]) => Promise<PhaseDeleted[]>;
+
 /**
  * Applies the numbered files of `sql/mssql/` that `dbo.schema_migrations`
  * does not list, each in its own transaction under the migration lock:
@@ -66,12 +66,12 @@ async function lockMigrations(transaction: mssql.Transaction, timeoutMs: number)
  * recorded file creates is missing (a dropped table): then that file runs
  * again (every file is idempotent) and the report lists what was re-created.
  */
-export async function migrate(pool: mssql.ConnectionPool, lockTimeoutMs: number): Promise<SchemaReport> {
+export async function migrate(pool: mssql.ConnectionPool, lockTimeoutMs: number, afterRecreate: AfterRecreate = async () => []): Promise<MigrationReport> {
   await inTransaction(pool, async (transaction) => {
     await lockMigrations(transaction, lockTimeoutMs);
     await new mssql.Request(transaction).batch(CREATE_MIGRATIONS_TABLE);
   });
-  const report: SchemaReport = { applied: [], alreadyApplied: [], recreated: [] };
+  const report: MigrationReport = { applied: [], alreadyApplied: [], recreated: [], analyticsDeleted: [] };
   for (const file of migrationFiles('mssql')) {
     const applied = await inTransaction(pool, async (transaction) => {
       await lockMigrations(transaction, lockTimeoutMs);
@@ -84,7 +84,11 @@ export async function migrate(pool: mssql.ConnectionPool, lockTimeoutMs: number)
       const missing = fresh ? [] : await missingObjects(transaction, migrationObjects(file.sql));
       if (!fresh && missing.length === 0) return false;
       for (const batch of splitGoBatches(file.sql)) await new mssql.Request(transaction).batch(batch);
-      report.recreated.push(...missing.map(describeObject));
+      if (missing.length > 0) {
+        const recreated = missing.map(describeObject);
+        report.recreated.push(...recreated);
+        report.analyticsDeleted.push(...(await afterRecreate(transaction, recreated)));
+      }
       return fresh;
     }).catch((error: unknown) => {
       throw new TsiError(`migration ${file.name} failed: ${(error as Error).message}`, { cause: error });

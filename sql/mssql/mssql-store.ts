@@ -145,9 +145,9 @@ export class MssqlStore implements Store {
     });
   }
 
-  async migrate(): Promise<MigrationReport> {
-    const schema = await migrate(this.#pool, this.#lockTimeoutMs);
-    return { ...schema, analyticsDeleted: await deleteIncompletePhases(this, schema.recreated) };
+  migrate(): Promise<MigrationReport> {
+    return migrate(this.#pool, this.#lockTimeoutMs, (transaction, recreated) =>
+      deleteIncompletePhases(this.db, async <R>(q: CompiledQuery<R>) => (await executeStatement<R>(new mssql.Request(transaction), q)).rows, recreated));
   }
 
   async healthcheck(): Promise<void> {

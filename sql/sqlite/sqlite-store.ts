@@ -166,7 +166,9 @@ export class SqliteStore implements Store {
             const missing = migrationObjects(file.sql).filter((o) => !this.#exists(o));
             if (missing.length > 0) {
               this.#runStatements(file.sql);
-              report.recreated.push(...missing.map(describeObject));
+              const recreated = missing.map(describeObject);
+              report.recreated.push(...recreated);
+              report.analyticsDeleted.push(...(await deleteIncompletePhases(this.db, async (q) => this.#inMigration(q), recreated)));
             }
             report.alreadyApplied.push(file.name);
           } else {
@@ -180,8 +182,15 @@ export class SqliteStore implements Store {
         }
       }
     });
-    report.analyticsDeleted = await deleteIncompletePhases(this, report.recreated);
     return report;
+  }
+
+  /** A compiled statement on the writer, inside the migration's transaction: its rows, or none for a write. */
+  #inMigration<R>(query: CompiledQuery<R>): R[] {
+    const statement = this.#writer.prepare(query.sql);
+    if (statement.reader) return statement.all(query.parameters as unknown[]) as R[];
+    statement.run(query.parameters as unknown[]);
+    return [];
   }
 
   /**

@@ -33,7 +33,7 @@ afterEach(() => {
 describe('migrate (mssql)', () => {
   it('creates the migrations table, then applies each file in its own locked transaction, version row first, batch by batch', async () => {
     const report = await migrate(pool, 1234);
-    expect(report).toEqual({ applied: files.map((f) => f.name), alreadyApplied: [], recreated: [] });
+    expect(report).toEqual({ applied: files.map((f) => f.name), alreadyApplied: [], recreated: [], analyticsDeleted: [] });
     const lock = (tx: string) => `${tx} exec sp_getapplock tsi-etl:migrate Exclusive Transaction 1234`;
     const expected = [
       'tx1 begin',
@@ -57,7 +57,7 @@ describe('migrate (mssql)', () => {
   it('applies nothing the second time', async () => {
     await migrate(pool, 1000);
     server.log = [];
-    expect(await migrate(pool, 1000)).toEqual({ applied: [], alreadyApplied: files.map((f) => f.name), recreated: [] });
+    expect(await migrate(pool, 1000)).toEqual({ applied: [], alreadyApplied: files.map((f) => f.name), recreated: [], analyticsDeleted: [] });
     expect(server.log.filter((l) => l.includes(' batch: ') && !l.includes('schema_migrations'))).toEqual([]);
   });
 

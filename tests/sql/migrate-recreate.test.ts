@@ -120,6 +120,25 @@ describe('a re-created table of a phase', () => {
   });
 });
 
+describe('the deletion of an incomplete phase', () => {
+  it('is part of the transaction that re-creates the table: a migrate that fails there leaves both undone for the next', async () => {
+    await withStore(async (store, path) => {
+      const id = await populated(store);
+      onFile(path, `DROP TABLE schedule_block_visibility_ranges;
+        CREATE TRIGGER refuse_bin_deletes BEFORE DELETE ON schedule_visibility_time_bins BEGIN SELECT RAISE(ABORT, 'bins are kept'); END;`);
+      expect((await errorOf(store.migrate())).message).toMatch(/^migration 003_create_visibility_time_bins\.sql failed: bins are kept$/);
+      // Rolled back whole: the table is still missing and the run record still lists Phase 3.
+      expect((await errorOf(populateSchedule(store, id))).message).toMatch(/^table schedule_block_visibility_ranges is missing from /);
+      expect(await store.db.selectFrom('schedule_analytics_runs').select('phases').execute()).toEqual([{ phases: '1,2,3' }]);
+
+      onFile(path, 'DROP TRIGGER refuse_bin_deletes');
+      expect(await store.migrate()).toMatchObject({ recreated: ['table schedule_block_visibility_ranges'], analyticsDeleted: [{ phase: 3, scheduleIds: [id] }] });
+      expect(await store.db.selectFrom('schedule_analytics_runs').select('phases').execute()).toEqual([{ phases: '1,2' }]);
+      expect(await store.db.selectFrom('schedule_visibility_time_bins').select('schedule_id').execute()).toEqual([]);
+    });
+  });
+});
+
 describe('a database migrated before 005', () => {
   it('gets 005 from migrate; its old summary rows read null gaps until a populate fills them', async () => {
     await withStore(async (store, path) => {
