@@ -87,8 +87,10 @@ function parseOrExplain(command: Command, argv: string[], options: Record<string
 /**
  * node keeps the last of `--schedule 1 --schedule 2`, so the command would
  * quietly act on schedule 2 alone: an option that takes one value may be
- * given once (those declared `multiple` collect every value). A flag given
- * twice means the same as once, so it is accepted.
+ * given one value (those declared `multiple` collect every value). The same
+ * value again, or a flag given twice, means the same as once, so it is
+ * accepted. The values are shown, but never those of --db, which may hold
+ * a password.
  */
 function rejectRepeatedValues(tokens: readonly { kind: string; name?: string; value?: string }[], options: Record<string, OptionSpec>): void {
   const given = new Map<string, string[]>();
@@ -97,9 +99,10 @@ function rejectRepeatedValues(tokens: readonly { kind: string; name?: string; va
     given.set(t.name!, [...(given.get(t.name!) ?? []), t.value]);
   }
   for (const [name, values] of given) {
-    if (values.length < 2) continue;
+    if (new Set(values).size < 2) continue;
     const times = values.length === 2 ? 'twice' : `${values.length} times`;
-    throw new ParameterError(`--${name}`, `given ${times} (${values.map((v) => JSON.stringify(v)).join(', ')}); it takes one value`);
+    const shown = name === 'db' ? '' : ` (${values.map((v) => JSON.stringify(v)).join(', ')})`;
+    throw new ParameterError(`--${name}`, `given ${times}${shown}; it takes one value`);
   }
 }
 
