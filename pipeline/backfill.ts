@@ -5,7 +5,8 @@ import type { Selectable } from 'kysely';
 import pLimit from 'p-limit';
 import type { ScheduleAnalyticsRunsTable } from '../sql/schema.js';
 import type { Store } from '../sql/store.js';
-import type { Phase } from '../sql/table-specs.js';
+import { phasesCurrent } from '../sql/run-fingerprint.js';
+import { remainingPhases, type Phase } from '../sql/table-specs.js';
 import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from './config.js';
 import { ParameterError, UnknownScheduleError } from '../base/errors.js';
 import { silentLogger, type Logger } from '../base/logger.js';
@@ -153,12 +154,12 @@ async function readRun(store: Store, scheduleId: number): Promise<RunRow | undef
 
 async function needsWork(store: Store, mode: BackfillMode, scheduleId: number, run: RunRow | undefined, wanted: WantedRun): Promise<boolean> {
   if (run === undefined || mode === 'all') return true;
-  const recorded = run.phases.split(',').map(Number);
+  const recorded = remainingPhases(run.phases, []);
   if (wanted.phases.some((p) => !recorded.includes(p))) return true;
   if (mode === 'missing') return false;
   if (wanted.phases.includes(2) && Number(run.n_bins) !== wanted.nBins) return true;
   if (wanted.phases.includes(3) && Number(run.bin_duration_seconds) !== wanted.binSeconds) return true;
-  return (await store.sourceFingerprint(scheduleId)) !== run.source_fingerprint;
+  return !phasesCurrent(run.source_fingerprint, recorded, wanted.phases, await store.sourceFingerprint(scheduleId));
 }
 
 /**

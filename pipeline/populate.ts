@@ -12,7 +12,7 @@ import { analyticsSink, writeBatch } from '../stages/analytics-sink.js';
 import { withMigrateHint } from '../sql/missing-schema-error.js';
 import type { AnalyticsReplaceTx, SourceBlocksOptions, SourceSnapshot, Store, WriteTx } from '../sql/store.js';
 import { storedPhase3Key } from '../sql/phase3-inputs-key.js';
-import { mixedSourcesFingerprint } from '../sql/source-fingerprint.js';
+import { recordedFingerprint } from '../sql/run-fingerprint.js';
 import { BufferedWrites } from '../stages/buffered-writes.js';
 import {
   ANALYTICS_RUNS, HEATMAP_BINS, PRIORITY_RATES, SUMMARY, TIME_METADATA, VISIBILITY_BINS, VISIBILITY_FACTS,
@@ -189,9 +189,8 @@ export async function populateSchedule(
     }
     await writeBatch(writer, objectRowsBatch(ANALYTICS_RUNS, scheduleId, [{
       phases: [...new Set([...writer.keptPhases, ...phases])].sort().join(','),
-      // Phases kept from a run over another source are stale: the schedule must not read as current.
-      source_fingerprint: writer.keptFingerprint === null || writer.keptFingerprint === snapshot.fingerprint
-        ? snapshot.fingerprint : mixedSourcesFingerprint(snapshot.fingerprint),
+      // Phases kept from a run over another source are stale: the record says which phases are current.
+      source_fingerprint: recordedFingerprint(snapshot.fingerprint, phases, writer.keptPhases, writer.keptFingerprint),
       // Phases kept from the previous run keep the settings they were computed with.
       n_bins: phases.includes(2) ? config.nBins : (writer.keptNBins ?? config.nBins),
       bin_duration_seconds: phases.includes(3) ? config.binSeconds : (writer.keptBinSeconds ?? config.binSeconds),

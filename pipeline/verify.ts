@@ -6,6 +6,8 @@ import { computePhase2Legacy } from '../queries/legacy/phase2-legacy.js';
 import { minuteBinsLegacy } from '../queries/legacy/histogram-legacy.js';
 import { getVisibilityHistogram } from '../queries/visibility-reads.js';
 import { diffRows, type Drift } from './row-diff.js';
+import { runSources } from '../sql/run-fingerprint.js';
+import { remainingPhases } from '../sql/table-specs.js';
 
 export interface VerifyReport {
   scheduleId: number;
@@ -45,8 +47,13 @@ export async function verifySchedule(store: Store, scheduleId: number, onStep: (
     return finish();
   }
   const fingerprint = await store.sourceFingerprint(scheduleId);
-  if (fingerprint !== run.source_fingerprint) {
+  const listed = remainingPhases(run.phases, []);
+  const sources = runSources(run.source_fingerprint, listed);
+  const older = listed.filter((p) => !sources.current.includes(p));
+  if (fingerprint !== sources.fingerprint) {
     drifts.push({ table: 'source', key: String(scheduleId), detail: 'the source changed since the analytics were computed' });
+  } else if (older.length > 0) {
+    drifts.push({ table: 'source', key: String(scheduleId), detail: `phase${older.length === 1 ? '' : 's'} ${older.join(',')} came from an older source than the rest: populate ${older.length === 1 ? 'it' : 'them'} again` });
   }
   const phases = run.phases.split(',');
   const byBlock = (r: Record<string, unknown>) => String(r.scheduling_block_id);

@@ -114,6 +114,16 @@ describe('backfill (library)', () => {
       expect(await recorded()).toBe(await store.sourceFingerprint(1));
       expect((await backfill(store, { mode: 'changed' })).selected).toEqual([]);
       expect((await verifySchedule(store, 1)).drifts).toEqual([]);
+
+      // Phases recomputed in two runs from one source settle: current again, nothing for --changed, no drift.
+      await setJson('[]');
+      await populateSchedule(store, 1, { phases: [1] });
+      expect((await backfill(store, { mode: 'changed', pipeline: { phases: [1] } })).selected).toEqual([]);
+      expect((await verifySchedule(store, 1)).drifts.map((d) => d.detail)).toContain('phases 2,3 came from an older source than the rest: populate them again');
+      await populateSchedule(store, 1, { phases: [2, 3] });
+      expect(await recorded()).toBe(await store.sourceFingerprint(1));
+      expect((await backfill(store, { mode: 'changed' })).selected).toEqual([]);
+      expect((await verifySchedule(store, 1)).drifts).toEqual([]);
     });
   });
 
