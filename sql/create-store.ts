@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { ParameterError } from '../base/errors.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import { WriteTurn } from './sqlite/write-turn.js';
@@ -32,8 +33,8 @@ export async function openStore(db: string, options: OpenStoreOptions = {}): Pro
     throw new ParameterError('--db', `${scheme[1]}:// is not a database tsi-etl can use: give a SQLite file path (or sqlite:PATH), or a SQL Server target (mssql://user:pass@host:port/db, or Server=…;Database=…)`);
   }
   // Taken for a file name, an ADO string without its server would be echoed, password and all, by "does not exist".
-  if (ADO_KEY.test(db)) {
-    throw new ParameterError('--db', 'looks like a SQL Server connection string without Server= (or Data Source=): add Server=host,port (the string is not shown: it may hold a password)');
+  if (!db.startsWith('sqlite:') && ADO_KEY.test(db) && !existsSync(db)) {
+    throw new ParameterError('--db', 'looks like a SQL Server connection string without Server= (or Data Source=): add Server=host,port, or write sqlite:PATH for a SQLite file of that name (the string is not shown: it may hold a password)');
   }
   const path = db.startsWith('sqlite:') ? db.slice('sqlite:'.length) : db;
   return new SqliteStore({ path, create: options.create ?? false });

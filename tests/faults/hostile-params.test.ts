@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import BetterSqlite3 from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { populateSchedule } from '../../pipeline/populate.js';
 import { listSchedules } from '../../queries/block-reads.js';
 import { openStore } from '../../sql/create-store.js';
 import { migrationFiles } from '../../sql/migration-files.js';
-import { runCli } from '../helpers.js';
+import { CLI, runCli } from '../helpers.js';
 import { analyticsDigests, sourceDigests, spawnCli } from './crash-harness.js';
 
 /*
@@ -167,10 +168,17 @@ describe('databases that cannot be used give one clear line', () => {
       for (const command of [['schedules'], ['migrate']]) {
         const r = runCli([...command, '--db', target]);
         expect([r.code, r.stdout], `${command[0]} ${target}`).toEqual([2, '']);
-        expect(r.stderr).toBe(`tsi-etl ${command[0]}: --db: looks like a SQL Server connection string without Server= (or Data Source=): add Server=host,port (the string is not shown: it may hold a password)\n`);
+        expect(r.stderr).toBe(`tsi-etl ${command[0]}: --db: looks like a SQL Server connection string without Server= (or Data Source=): add Server=host,port, or write sqlite:PATH for a SQLite file of that name (the string is not shown: it may hold a password)\n`);
       }
       expect(existsSync(target)).toBe(false);
     }
+    // A SQLite file whose path merely starts like one (Hive-style folders) still opens.
+    const hive = join(dir, 'database=prod');
+    mkdirSync(hive, { recursive: true });
+    copyFileSync(db, join(hive, 'tsi.db'));
+    const inDir = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, TSI_LOG_LEVEL: 'warn' } });
+    expect(inDir(['schedules', '--db', 'database=prod/tsi.db']).status).toBe(0);
+    expect(inDir(['migrate', '--db', 'sqlite:database=prod/new.db']).status).toBe(0);
   });
 
   it('a misspelt TSI_USE_ANALYTICS_TABLE is a bad argument (exit 2), not silently the default', () => {

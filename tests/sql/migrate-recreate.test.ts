@@ -190,6 +190,11 @@ describe('the CLI', () => {
       expect(runCli(['populate', '--schedule', String(id), '--db', path, '--log-level', 'silent']).code).toBe(0);
       const summary = runCli(['summary', '--schedule', String(id), '--db', path]);
       expect(summary.stdout).toMatch(/\ngaps: union of scheduled windows [\d.,]+ h; \d+ gaps, total [\d.,]+ h, mean [\d.,]+ h, median [\d.,]+ h, p90 [\d.,]+ h, max [\d.,]+ h\n/);
+      // generate migrates on its way, and says so when that deleted a phase.
+      onFile(path, 'DROP TABLE schedule_heatmap_bins');
+      const generated = runCli(['generate', '--db', path, '--blocks', '5', '--days', '1', '--seed', '77', '--log-format', 'json']);
+      expect(generated.code, generated.stderr).toBe(0);
+      expect(generated.stderr).toContain(`"msg":"sqlite:${path}: deleted the Phase 2 analytics of 1 schedule (${id}), incomplete without the re-created table`);
     });
   });
 });

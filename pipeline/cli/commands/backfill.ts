@@ -88,7 +88,8 @@ export const backfillCommand: Command = {
       let last: BackfillProgress | undefined;
       const stopInterrupting = onInterrupt(() => {
         bar.finish();
-        return `interrupted with ${last ? `${fmt(last.done)} of ${count(last.total, 'schedule')}` : 'no schedule'} done; each schedule is wholly old or wholly new, and \`tsi-etl backfill\` (--missing, the default) does the rest`;
+        const next = mode === 'all' ? 'running it again recomputes every schedule (--all starts over)' : 'running the same command again does the rest';
+        return `interrupted with ${last ? `${fmt(last.done)} of ${count(last.total, 'schedule')}` : 'no schedule'} done; each schedule is wholly old or wholly new, and ${next}`;
       });
       const report = await backfill(store, { scheduleIds, mode, concurrency, pipeline, log, onProgress: (p) => bar.update((last = p)) }).finally(stopInterrupting);
       bar.finish();

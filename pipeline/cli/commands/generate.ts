@@ -4,6 +4,7 @@ import { loadGeneratedSchedule } from '../../load-schedule.js';
 import { loadVariantSchedule, type VariantOptions } from '../../variant-schedule.js';
 import { isPositiveInteger, numberOption, parseId, writeJson, type Command, type CommandArgs } from '../command.js';
 import { count } from '../format.js';
+import { analyticsDeletedLines } from './migrate.js';
 import type { GenerateOptions } from '../../schedule-generator.js';
 
 export const GENERATE_DEFAULTS = { blocks: 10_000, days: 183, seed: 1, change: 0.2 } as const;
@@ -67,7 +68,7 @@ export const generateCommand: Command = {
     const options = variant === undefined ? generateOptionsFromArgs(args) : undefined;
     const store = await openStore(ctx.db, { create: true });
     try {
-      await store.migrate();
+      for (const line of analyticsDeletedLines(store.description, await store.migrate())) ctx.log.warn(line);
       if (variant !== undefined) {
         const loaded = await loadVariantSchedule(store, variant).catch((error: unknown) => {
           if (!(error instanceof DuplicateScheduleError)) throw error;

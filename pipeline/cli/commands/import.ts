@@ -1,6 +1,7 @@
 import { openStore } from '../../../sql/create-store.js';
 import { importSchedule, type ImportSummary } from '../../import-schedule.js';
 import { DuplicateScheduleError, ParameterError, TsiError } from '../../../base/errors.js';
+import { analyticsDeletedLines } from './migrate.js';
 import { hasAnalyticsData } from '../../../queries/block-reads.js';
 import type { Store } from '../../../sql/store.js';
 import { writeJson, type Command } from '../command.js';
@@ -30,7 +31,7 @@ export const importCommand: Command = {
     const pipeline = pipelineConfigFromArgs(args, ctx.log);
     const store = await openStore(ctx.db, { create: true });
     try {
-      await store.migrate();
+      for (const line of analyticsDeletedLines(store.description, await store.migrate())) ctx.log.warn(line);
       const summary = await importSchedule(store, file, { etl: args.values['no-etl'] !== true, pipeline, log: ctx.log }).catch(async (error: unknown) => {
         throw error instanceof DuplicateScheduleError ? await alreadyStored(store, file, error) : error;
       });

@@ -8,14 +8,18 @@ function shortList(ids: readonly number[]): string {
   return ids.length <= 10 ? ids.join(', ') : `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more`;
 }
 
+/** One line per phase a re-created table made migrate delete (also said by the commands that migrate on the way). */
+export function analyticsDeletedLines(target: string, report: MigrationReport): string[] {
+  return report.analyticsDeleted.map(({ phase, scheduleIds }) =>
+    `${target}: deleted the Phase ${phase} analytics of ${count(scheduleIds.length, 'schedule')} (${shortList(scheduleIds)}), incomplete without the re-created table; reads fall back to the source tables until \`tsi-etl backfill\` computes them again`);
+}
+
 function migrationText(target: string, report: MigrationReport): string {
   if (report.applied.length === 0 && report.recreated.length === 0) return `${target}: schema is up to date (${report.alreadyApplied.length} migrations)\n`;
   const lines: string[] = [];
   if (report.applied.length > 0) lines.push(`${target}: applied ${report.applied.join(', ')}`);
   if (report.recreated.length > 0) lines.push(`${target}: re-created what was missing: ${report.recreated.join(', ')}`);
-  for (const { phase, scheduleIds } of report.analyticsDeleted) {
-    lines.push(`${target}: deleted the Phase ${phase} analytics of ${count(scheduleIds.length, 'schedule')} (${shortList(scheduleIds)}), incomplete without the re-created table; reads fall back to the source tables until \`tsi-etl backfill\` computes them again`);
-  }
+  lines.push(...analyticsDeletedLines(target, report));
   return lines.join('\n') + '\n';
 }
 

@@ -66,16 +66,18 @@ describe('CLI wording', () => {
   it('says how many threads a populate ran on, and why one when more were asked for', async () => {
     await withStore(async (store, path) => {
       await insertSchedule(store, [{ json: periodsJson([[60000, 60000.5]]) }]);
-      // --threads is at most one per core (tested below): 2, as the 2-core test and bench machines have.
-      const small = runCli(['populate', '--schedule', '1', '--threads', '2', '--db', path]);
-      expect(small.code).toBe(0);
-      expect(small.stdout).toContain('\n  on 1 thread, not 2: a schedule under 20,000 blocks gains nothing from workers (--threads-min-blocks)\n');
-      const lowered = runCli(['populate', '--schedule', '1', '--threads', '2', '--threads-min-blocks', '0', '--db', path]);
-      expect(lowered.stdout).toContain('\n  on 1 thread, not 2: no run of blocks to parse was worth a worker (blocks whose visibility was reused, or without JSON, need no parsing)\n');
-      // One block: one chunk, so one worker starts; a second starts only when the first is busy (3 threads: on 3 cores or more).
-      const one = runCli(['populate', '--schedule', '1', '--threads', '3', '--threads-min-blocks', '0', '--no-reuse', '--db', path]).stdout;
-      expect(one).toContain('\n  on 2 threads: the main thread and 1 worker parsed and accumulated\n');
-      if (availableParallelism() >= 3) expect(one).toContain('\n  on 2 threads, not 3: the blocks to parse never kept more workers busy\n');
+      // --threads is at most one per core (tested below): 2, as the 2-core test and bench machines have (one core: skipped).
+      if (availableParallelism() >= 2) {
+        const small = runCli(['populate', '--schedule', '1', '--threads', '2', '--db', path]);
+        expect(small.code).toBe(0);
+        expect(small.stdout).toContain('\n  on 1 thread, not 2: a schedule under 20,000 blocks gains nothing from workers (--threads-min-blocks)\n');
+        const lowered = runCli(['populate', '--schedule', '1', '--threads', '2', '--threads-min-blocks', '0', '--db', path]);
+        expect(lowered.stdout).toContain('\n  on 1 thread, not 2: no run of blocks to parse was worth a worker (blocks whose visibility was reused, or without JSON, need no parsing)\n');
+        // One block: one chunk, so one worker starts; a second starts only when the first is busy (3 threads: on 3 cores or more).
+        const one = runCli(['populate', '--schedule', '1', '--threads', '3', '--threads-min-blocks', '0', '--no-reuse', '--db', path]).stdout;
+        expect(one).toContain('\n  on 2 threads: the main thread and 1 worker parsed and accumulated\n');
+        if (availableParallelism() >= 3) expect(one).toContain('\n  on 2 threads, not 3: the blocks to parse never kept more workers busy\n');
+      }
       const bad = runCli(['populate', '--schedule', '1', '--threads-min-blocks', '-1', '--db', path]);
       expect([bad.code, bad.stderr]).toEqual([2, 'tsi-etl populate: --threads-min-blocks: must be a whole number of blocks, 0 or more, got "-1"\n']);
       expect(JSON.parse(runCli(['populate', '--schedule', '1', '--threads', '4', '--json', '--db', path]).stdout)).toMatchObject({ threads: 1 });

@@ -60,7 +60,7 @@ describe('tsi-etl backfill (processes)', () => {
       const exit = await run.exited;
       expect([exit.code, exit.signal, exit.stdout]).toEqual([130, null, '']);
       expect(exit.stderr.trimEnd().split('\n').at(-1)).toMatch(
-        /^tsi-etl backfill: interrupted with \d+ of 20 schedules done; each schedule is wholly old or wholly new, and `tsi-etl backfill` \(--missing, the default\) does the rest$/,
+        /^tsi-etl backfill: interrupted with \d+ of 20 schedules done; each schedule is wholly old or wholly new, and running the same command again does the rest$/,
       );
       const again = runCli(['backfill', '--db', path, '--json']);
       expect([again.code, parse(again).failed]).toEqual([0, []]);
