@@ -16,8 +16,8 @@
  * - Writes: parameterized INSERTs of 100 rows each, one transaction per phase.
  *
  * It is a baseline, not a strawman: it writes the same numbers as tsi-etl
- * (naive.bench.ts compares every row), uses the same connection settings as
- * the embedded store (WAL, synchronous=NORMAL, 64 MB page cache), and reuses
+ * (naive.bench.ts compares every row), uses WAL and synchronous=NORMAL like
+ * the embedded store, with a 64 MB page cache (the store's writer: 4 MiB), and reuses
  * the shared definitions (union hours, buckets, equal-width bins, ranks).
  * It talks to better-sqlite3 directly, as the original talked to its driver:
  * it stands outside the product, so the product's Store boundary is not its.
