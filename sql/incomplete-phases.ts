@@ -30,7 +30,7 @@ export async function deleteIncompletePhases(db: Kysely<Database>, run: RunInMig
   const runs = await run(db.selectFrom(ANALYTICS_RUNS.name).select(['schedule_id', 'phases']).compile());
   const deleted: PhaseDeleted[] = [];
   for (const phase of phases) {
-    const ids = new Set(runs.filter((r) => r.phases.split(',').map(Number).includes(phase)).map((r) => Number(r.schedule_id)));
+    const ids = new Set(runs.filter((r) => remainingPhases(r.phases, []).includes(phase)).map((r) => Number(r.schedule_id)));
     for (const table of PHASE_TABLES[phase]) {
       for (const row of await run(db.selectFrom(table.name).select('schedule_id').distinct().compile())) ids.add(Number(row.schedule_id));
       await run(db.deleteFrom(table.name).compile());

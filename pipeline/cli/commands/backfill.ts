@@ -1,5 +1,5 @@
 import { openMigratedStore } from '../../../sql/create-store.js';
-import { backfill, type BackfillMode, type BackfillProgress, type BackfillReport } from '../../backfill.js';
+import { BACKFILL_MODES, backfill, type BackfillMode, type BackfillProgress, type BackfillReport } from '../../backfill.js';
 import { ParameterError } from '../../../base/errors.js';
 import { isPositiveInteger, numberOption, parseId, writeJson, type Command, type CommandArgs } from '../command.js';
 import { count, fmt, textTable } from '../format.js';
@@ -7,10 +7,8 @@ import { progressReporter } from '../progress-bar.js';
 import { noteFailure } from '../exit-status.js';
 import { PIPELINE_OPTIONS, pipelineConfigFromArgs } from './populate.js';
 
-const MODES: readonly BackfillMode[] = ['missing', 'changed', 'all'];
-
 function modeFromArgs(args: CommandArgs): BackfillMode {
-  const chosen = MODES.filter((m) => args.values[m] === true);
+  const chosen = BACKFILL_MODES.filter((m) => args.values[m] === true);
   if (chosen.length > 1) throw new ParameterError(`--${chosen.join(', --')}`, 'choose one of --missing, --changed, --all');
   return chosen[0] ?? 'missing';
 }
